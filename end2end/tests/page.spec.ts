@@ -1,0 +1,29 @@
+import { test, expect } from "@playwright/test";
+
+test("the professor-lock page renders on the server and hydrates", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+
+  await page.goto("/professor-lock");
+  await expect(page).toHaveTitle("Professor Lock");
+  await expect(page.locator("h1")).toHaveText("Professor Lock");
+  await expect(page.locator("#disclaimer")).toContainText("bet responsibly");
+  await expect(page.locator("#thread-list")).toBeAttached();
+  await expect(page.locator("#composer-input")).toBeVisible();
+
+  // Wait for hydration (an Effect flips the marker), then use the interactive control.
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  const toggle = page.locator("#odds-format-toggle");
+  await expect(toggle).toHaveText("Odds: American");
+  await toggle.click();
+  await expect(toggle).toHaveText("Odds: Decimal");
+
+  // The send button follows the draft: disabled when empty, enabled with text.
+  await expect(page.locator("#composer-send")).toBeDisabled();
+  await page.locator("#composer-input").fill("Show me tonight's NBA odds");
+  await expect(page.locator("#composer-send")).toBeEnabled();
+
+  await page.screenshot({ path: "screenshots/professor-lock.png", fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,146 @@
+//! `Leptos.toml`: the app's own runtime settings (persona, markets, limits). Parsed strictly:
+//! an unknown key or a bad value names itself in the error.
+
+use serde::Deserialize;
+
+/// The defaults shipped in the binary, so a release bundle runs from an empty directory.
+pub const EMBEDDED_LEPTOS_TOML: &str = include_str!("../../Leptos.toml");
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    pub agent: AgentConfig,
+    pub betting: BettingConfig,
+    pub limits: LimitsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    pub name: String,
+    pub model: String,
+    pub temperature: f32,
+    pub max_tool_rounds: u32,
+    pub request_timeout_secs: u64,
+    pub instructions: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OddsFormat {
+    American,
+    Decimal,
+    Fractional,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BettingConfig {
+    pub sports: Vec<String>,
+    pub books: Vec<String>,
+    pub odds_format: OddsFormat,
+    pub region: String,
+    pub max_stake_cents: i64,
+    pub min_stake_cents: i64,
+    pub max_legs: u32,
+    pub default_stake_cents: i64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub max_body_bytes: usize,
+    pub turns_per_minute: u32,
+    pub sessions_per_minute_per_ip: u32,
+    pub attachment_max_bytes: u64,
+    pub attachment_mime_types: Vec<String>,
+    pub session_ttl_secs: u64,
+}
+
+impl AppConfig {
+    /// Parses and checks the file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, String> {
+        let config: AppConfig = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+        config.check().map_err(|e| format!("{origin}: {e}"))?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let b = &self.betting;
+        if self.agent.name.trim().is_empty() {
+            return Err("agent.name must not be empty".into());
+        }
+        if !(0.0..=2.0).contains(&self.agent.temperature) {
+            return Err(format!(
+                "agent.temperature = {} is outside 0..=2",
+                self.agent.temperature
+            ));
+        }
+        if self.agent.max_tool_rounds == 0 || self.agent.max_tool_rounds > 16 {
+            return Err("agent.max_tool_rounds must be between 1 and 16".into());
+        }
+        if b.min_stake_cents <= 0 || b.min_stake_cents > b.max_stake_cents {
+            return Err(
+                "betting.min_stake_cents must be > 0 and <= betting.max_stake_cents".into(),
+            );
+        }
+        if !(b.min_stake_cents..=b.max_stake_cents).contains(&b.default_stake_cents) {
+            return Err(
+                "betting.default_stake_cents must lie between the min and max stake".into(),
+            );
+        }
+        if b.max_legs < 2 || b.max_legs > 25 {
+            return Err("betting.max_legs must be between 2 and 25".into());
+        }
+        if b.sports.is_empty() {
+            return Err("betting.sports must name at least one sport".into());
+        }
+        let l = &self.limits;
+        if l.max_body_bytes < 1024 {
+            return Err("limits.max_body_bytes must be at least 1024".into());
+        }
+        if l.turns_per_minute == 0 || l.sessions_per_minute_per_ip == 0 {
+            return Err(
+                "limits.turns_per_minute and limits.sessions_per_minute_per_ip must be > 0".into(),
+            );
+        }
+        if l.session_ttl_secs < 60 {
+            return Err("limits.session_ttl_secs must be at least 60".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_parse() {
+        let config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml").unwrap();
+        assert_eq!(config.agent.name, "Professor Lock");
+        assert_eq!(config.betting.odds_format, OddsFormat::American);
+        assert!(config.betting.max_stake_cents >= config.betting.default_stake_cents);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let text = EMBEDDED_LEPTOS_TOML.replace("[limits]", "[limits]\nmax_bodyy_bytes = 3");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(err.contains("max_bodyy_bytes"), "{err}");
+    }
+
+    #[test]
+    fn bad_value_is_named() {
+        let text =
+            EMBEDDED_LEPTOS_TOML.replace("odds_format = \"american\"", "odds_format = \"roman\"");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(
+            err.contains("roman") || err.contains("odds_format"),
+            "{err}"
+        );
+        let text = EMBEDDED_LEPTOS_TOML.replace("max_legs = 10", "max_legs = 1");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(err.contains("max_legs"), "{err}");
+    }
+}

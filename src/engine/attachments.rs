@@ -1,0 +1,109 @@
+//! Attachment bytes on disk (under `DATA_DIR/attachments`) and the wire form of an attachment.
+//! Upload and preview URLs come from the door (`AttachmentLinks`), which knows how to sign them.
+
+use crate::protocol::{Attachment, AttachmentKind, UploadDescriptor, UploadMethod};
+use crate::store::AttachmentRecord;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::PathBuf;
+
+/// Builds the URLs a client uses for an attachment (signed, so they need no other auth).
+pub trait AttachmentLinks: Send + Sync + 'static {
+    fn upload_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String;
+    fn preview_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String;
+}
+
+#[derive(Clone, Debug)]
+pub struct AttachmentFiles {
+    root: PathBuf,
+}
+
+impl AttachmentFiles {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        AttachmentFiles {
+            root: data_dir.into().join("attachments"),
+        }
+    }
+
+    /// Ids are ours (`atc_` + hex); anything else never touches the file system.
+    fn path(&self, attachment_id: &str) -> io::Result<PathBuf> {
+        let valid = attachment_id.starts_with("atc_")
+            && attachment_id.len() <= 64
+            && attachment_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !valid {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not an attachment id",
+            ));
+        }
+        Ok(self.root.join(attachment_id))
+    }
+
+    /// Writes atomically: a reader never sees half a file.
+    pub async fn write(&self, attachment_id: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path(attachment_id)?;
+        tokio::fs::create_dir_all(&self.root).await?;
+        let partial = path.with_extension("part");
+        tokio::fs::write(&partial, bytes).await?;
+        tokio::fs::rename(&partial, &path).await
+    }
+
+    pub async fn read(&self, attachment_id: &str) -> io::Result<Vec<u8>> {
+        tokio::fs::read(self.path(attachment_id)?).await
+    }
+
+    pub async fn delete(&self, attachment_id: &str) -> io::Result<()> {
+        match tokio::fs::remove_file(self.path(attachment_id)?).await {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub fn to_wire(
+    record: &AttachmentRecord,
+    links: &dyn AttachmentLinks,
+    base_url: &str,
+) -> Attachment {
+    let kind = if record.mime_type.starts_with("image/") {
+        AttachmentKind::Image {
+            preview_url: links.preview_url(base_url, &record.user_id, &record.id),
+        }
+    } else {
+        AttachmentKind::File
+    };
+    let upload_descriptor = (!record.uploaded).then(|| UploadDescriptor {
+        url: links.upload_url(base_url, &record.user_id, &record.id),
+        method: UploadMethod::Post,
+        headers: BTreeMap::new(),
+    });
+    Attachment {
+        id: record.id.clone(),
+        name: record.name.clone(),
+        mime_type: record.mime_type.clone(),
+        upload_descriptor,
+        thread_id: record.thread_id.clone(),
+        kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn files_round_trip_and_refuse_foreign_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = AttachmentFiles::new(dir.path());
+        files.write("atc_0123abcd", b"slip").await.unwrap();
+        assert_eq!(files.read("atc_0123abcd").await.unwrap(), b"slip");
+        files.delete("atc_0123abcd").await.unwrap();
+        files.delete("atc_0123abcd").await.unwrap();
+        assert!(files.read("atc_0123abcd").await.is_err());
+        for bad in ["../secret.key", "atc_../../x", "thr_1", ""] {
+            assert!(files.write(bad, b"x").await.is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The ChatKit core, independent of HTTP: a request body and a caller in, a JSON answer or an
+//! event stream out. Both doors (`POST /chatkit` and the UI's server functions) are thin
+//! adapters over `Engine::handle`.
+//!
+//! Streamed operations are validated before anything is sent (so a bad id is a 404, not a
+//! broken stream), then run in a task the engine owns: the door only reads the events, and a
+//! client that disconnects loses nothing.
+
+mod attachments;
+mod convert;
+mod json_ops;
+mod scripted;
+mod seams;
+mod streams;
+mod turn;
+mod writer;
+
+#[cfg(test)]
+mod tests;
+
+pub use attachments::{to_wire as attachment_wire, AttachmentFiles, AttachmentLinks};
+pub use scripted::{ConfirmAction, CountAction, ScriptedResponder, CONFIRM_ACTION, COUNT_ACTION};
+pub use seams::{ActionHandler, ActionRegistry, Responder, SyncActionContext, TurnInput};
+pub use turn::{AssistantStream, EventSender, Turn, TurnError};
+pub use writer::WriteQueue;
+
+use crate::error::AppError;
+use crate::protocol::ChatKitRequest;
+use crate::store::SharedStore;
+use futures::Stream;
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// The scripted responder and its actions, wired together.
+pub fn scripted_parts() -> (Arc<dyn Responder>, ActionRegistry) {
+    let actions = ActionRegistry::new()
+        .register(CONFIRM_ACTION, Arc::new(ConfirmAction))
+        .register(COUNT_ACTION, Arc::new(CountAction));
+    (Arc::new(ScriptedResponder), actions)
+}
+
+/// Limits the engine enforces on client input.
+#[derive(Clone, Debug)]
+pub struct EngineLimits {
+    pub attachment_max_bytes: u64,
+    pub attachment_mime_types: Vec<String>,
+}
+
+/// Who is asking, and how to build absolute URLs for them.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub user_id: String,
+    /// e.g. `http://127.0.0.1:3000`, for attachment upload and preview URLs.
+    pub base_url: String,
+}
+
+/// The answer to one request.
+pub enum Reply {
+    /// A JSON body (status 200).
+    Json(String),
+    /// Serialized `ThreadStreamEvent`s, one JSON object each, ending with the turn.
+    Stream(EventStream),
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reply::Json(body) => write!(f, "Json({body})"),
+            Reply::Stream(_) => write!(f, "Stream"),
+        }
+    }
+}
+
+/// The events of a running turn. Dropping it does not stop the turn.
+pub struct EventStream {
+    rx: mpsc::UnboundedReceiver<Arc<str>>,
+}
+
+impl Stream for EventStream {
+    type Item = Arc<str>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.rx.poll_recv(cx)
+    }
+}
+
+impl EventStream {
+    /// Every remaining event (for tests and the UI door's non-streaming uses).
+    pub async fn collect_all(mut self) -> Vec<Arc<str>> {
+        let mut events = Vec::new();
+        while let Some(event) = self.rx.recv().await {
+            events.push(event);
+        }
+        events
+    }
+}
+
+struct Inner {
+    store: SharedStore,
+    writer: WriteQueue,
+    responder: Arc<dyn Responder>,
+    actions: ActionRegistry,
+    files: AttachmentFiles,
+    links: Arc<dyn AttachmentLinks>,
+    limits: EngineLimits,
+    /// Running turns by thread id, so an explicit cancel can reach them.
+    running: Mutex<HashMap<String, CancellationToken>>,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+pub struct EngineParts {
+    pub store: SharedStore,
+    pub responder: Arc<dyn Responder>,
+    pub actions: ActionRegistry,
+    pub files: AttachmentFiles,
+    pub links: Arc<dyn AttachmentLinks>,
+    pub limits: EngineLimits,
+}
+
+impl Engine {
+    /// Builds the engine and starts its writer task (needs a Tokio runtime).
+    pub fn new(parts: EngineParts) -> Self {
+        let writer = WriteQueue::start(parts.store.clone());
+        Engine {
+            inner: Arc::new(Inner {
+                store: parts.store,
+                writer,
+                responder: parts.responder,
+                actions: parts.actions,
+                files: parts.files,
+                links: parts.links,
+                limits: parts.limits,
+                running: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &SharedStore {
+        &self.inner.store
+    }
+
+    /// Parses a request body (any content type). Errors are 400s naming the problem.
+    pub fn parse(body: &[u8]) -> Result<ChatKitRequest, AppError> {
+        ChatKitRequest::from_slice(body)
+            .map_err(|e| AppError::InvalidRequest(describe_parse_error(body, &e)))
+    }
+
+    pub async fn handle(&self, ctx: &RequestContext, body: &[u8]) -> Result<Reply, AppError> {
+        let request = Self::parse(body)?;
+        self.dispatch(ctx, request).await
+    }
+
+    pub async fn dispatch(
+        &self,
+        ctx: &RequestContext,
+        request: ChatKitRequest,
+    ) -> Result<Reply, AppError> {
+        if request.is_streaming() {
+            streams::start(self, ctx, request).await.map(Reply::Stream)
+        } else {
+            json_ops::answer(self, ctx, request).await.map(Reply::Json)
+        }
+    }
+
+    /// Stops the running turn of a thread (the UI's stop button): the partial answer is kept.
+    /// Returns whether a turn was running.
+    pub async fn cancel_turn(&self, user_id: &str, thread_id: &str) -> Result<bool, AppError> {
+        if self
+            .inner
+            .store
+            .get_thread(user_id, thread_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound(format!("thread {thread_id} not found")));
+        }
+        let token = self.running().get(thread_id).cloned();
+        Ok(match token {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        })
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, CancellationToken>> {
+        // A poisoned map only means a panic elsewhere; the map itself is still consistent.
+        self.inner.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A parse error in words a client developer can act on.
+fn describe_parse_error(body: &[u8], error: &serde_json::Error) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return "the request body is empty; send a JSON object {\"type\": ..., \"params\": {...}}"
+            .into();
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(_) => format!("the request body is not valid JSON: {error}"),
+        Ok(serde_json::Value::Object(map)) => match map.get("type").and_then(|t| t.as_str()) {
+            None => "the request has no string \"type\"".into(),
+            Some(kind) if !KNOWN_TYPES.contains(&kind) => format!("unknown request type {kind:?}"),
+            Some(kind) => format!("invalid params for {kind}: {error}"),
+        },
+        Ok(_) => "the request body must be a JSON object".into(),
+    }
+}
+
+const KNOWN_TYPES: &[&str] = &[
+    "threads.create",
+    "threads.add_user_message",
+    "threads.add_client_tool_output",
+    "threads.add_structured_input",
+    "threads.retry_after_item",
+    "threads.custom_action",
+    "threads.sync_custom_action",
+    "threads.get_by_id",
+    "threads.list",
+    "threads.update",
+    "threads.delete",
+    "items.list",
+    "items.feedback",
+    "attachments.create",
+    "attachments.delete",
+    "input.transcribe",
+];

@@ -1,0 +1,454 @@
+//! The streamed operations: validate everything that can fail before the first event (bad ids
+//! are 4xx answers, not broken streams), then run the turn in a task the engine owns.
+
+use super::attachments::to_wire;
+use super::convert::{item_to_record, thread_to_record};
+use super::json_ops::{load_item, load_thread};
+use super::seams::{ActionHandler, TurnInput};
+use super::turn::{Turn, TurnError};
+use super::{Engine, EventStream, RequestContext};
+use crate::error::AppError;
+use crate::ids::{new_id, now, IdKind};
+use crate::protocol::{
+    Action, ChatKitRequest, ClientToolCallStatus, ErrorEvent, StructuredInputStatus, ThreadItem,
+    ThreadMetadata, ThreadStreamEvent, UserMessageInput, UserMessageItem, WidgetItem,
+};
+use crate::store::WriteOp;
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+/// The longest title derived from a first message.
+const TITLE_CHARS: usize = 60;
+
+enum Prelude {
+    None,
+    /// A new user message, announced with `thread.item.done`.
+    UserMessage(UserMessageItem),
+    /// An item changed without an event (the completed client tool call).
+    SaveSilently(ThreadItem),
+    /// An item replaced after `stream_options` (the answered structured input).
+    Replace(ThreadItem),
+}
+
+enum Work {
+    Respond(Option<UserMessageItem>),
+    Action {
+        handler: Arc<dyn ActionHandler>,
+        action: Action,
+        sender: Option<WidgetItem>,
+    },
+}
+
+struct Plan {
+    op: &'static str,
+    thread: ThreadMetadata,
+    created: bool,
+    prelude: Prelude,
+    work: Work,
+}
+
+pub(super) async fn start(
+    engine: &Engine,
+    ctx: &RequestContext,
+    request: ChatKitRequest,
+) -> Result<EventStream, AppError> {
+    let plan = plan(engine, ctx, request).await?;
+    let (tx, rx) = mpsc::unbounded_channel();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    engine
+        .running()
+        .insert(plan.thread.id.clone(), cancel.clone());
+    let turn = Turn::new(
+        ctx.user_id.clone(),
+        plan.thread.clone(),
+        engine.inner.store.clone(),
+        engine.inner.writer.clone(),
+        tx,
+        cancel,
+    );
+    tokio::spawn(run(engine.clone(), turn, plan));
+    Ok(EventStream { rx })
+}
+
+async fn plan(
+    engine: &Engine,
+    ctx: &RequestContext,
+    request: ChatKitRequest,
+) -> Result<Plan, AppError> {
+    let user = ctx.user_id.as_str();
+    let op = request.type_name();
+    match request {
+        ChatKitRequest::CreateThread(req) => {
+            let thread = ThreadMetadata::new(new_id(IdKind::Thread), now());
+            let message = user_message(engine, ctx, &thread, req.params.input).await?;
+            Ok(Plan {
+                op,
+                thread,
+                created: true,
+                prelude: Prelude::UserMessage(message.clone()),
+                work: Work::Respond(Some(message)),
+            })
+        }
+        ChatKitRequest::AddUserMessage(req) => {
+            let thread = load_thread(engine, user, &req.params.thread_id).await?;
+            if !thread.is_active() {
+                return Err(AppError::BadRequest(format!(
+                    "thread {} is not active",
+                    thread.id
+                )));
+            }
+            let message = user_message(engine, ctx, &thread, req.params.input).await?;
+            Ok(Plan {
+                op,
+                thread,
+                created: false,
+                prelude: Prelude::UserMessage(message.clone()),
+                work: Work::Respond(Some(message)),
+            })
+        }
+        ChatKitRequest::AddClientToolOutput(req) => {
+            let thread = load_thread(engine, user, &req.params.thread_id).await?;
+            let newest = engine
+                .inner
+                .store
+                .list_items(
+                    user,
+                    &thread.id,
+                    &crate::store::PageQuery::new(1, crate::store::SortOrder::Desc, None),
+                    false,
+                )
+                .await?;
+            let pending = newest
+                .data
+                .first()
+                .map(super::convert::item_from_record)
+                .transpose()?
+                .and_then(|item| match item {
+                    ThreadItem::ClientToolCall(call)
+                        if call.status == ClientToolCallStatus::Pending =>
+                    {
+                        Some(call)
+                    }
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    AppError::BadRequest("the thread has no pending client tool call".into())
+                })?;
+            let mut completed = pending;
+            completed.status = ClientToolCallStatus::Completed;
+            completed.output = Some(req.params.result);
+            Ok(Plan {
+                op,
+                thread,
+                created: false,
+                prelude: Prelude::SaveSilently(ThreadItem::ClientToolCall(completed)),
+                work: Work::Respond(None),
+            })
+        }
+        ChatKitRequest::AddStructuredInput(req) => {
+            let p = req.params;
+            let thread = load_thread(engine, user, &p.thread_id).await?;
+            let answered = match load_item(engine, user, &thread.id, &p.item_id).await? {
+                ThreadItem::StructuredInput(item)
+                    if item.status == StructuredInputStatus::Pending =>
+                {
+                    p.input.apply_to(&item).ok_or_else(|| {
+                        AppError::BadRequest(format!("item {} cannot take this answer", p.item_id))
+                    })?
+                }
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "item {} is not a pending structured input",
+                        p.item_id
+                    )))
+                }
+            };
+            Ok(Plan {
+                op,
+                thread,
+                created: false,
+                prelude: Prelude::Replace(ThreadItem::StructuredInput(answered)),
+                work: Work::Respond(None),
+            })
+        }
+        ChatKitRequest::RetryAfterItem(req) => {
+            let p = req.params;
+            let thread = load_thread(engine, user, &p.thread_id).await?;
+            let message = match load_item(engine, user, &thread.id, &p.item_id).await? {
+                ThreadItem::UserMessage(message) => message,
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "item {} is not a user message",
+                        p.item_id
+                    )))
+                }
+            };
+            // The client drops the later items itself; the SDK sends no removed events either.
+            engine
+                .inner
+                .store
+                .delete_items_after(user, &thread.id, &message.id)
+                .await?;
+            Ok(Plan {
+                op,
+                thread,
+                created: false,
+                prelude: Prelude::None,
+                work: Work::Respond(Some(message)),
+            })
+        }
+        ChatKitRequest::CustomAction(req) => {
+            let p = req.params;
+            let thread = load_thread(engine, user, &p.thread_id).await?;
+            let sender = match &p.item_id {
+                Some(item_id) => match load_item(engine, user, &thread.id, item_id).await? {
+                    ThreadItem::Widget(widget) => Some(widget),
+                    _ => {
+                        return Err(AppError::BadRequest(format!(
+                            "item {item_id} is not a widget"
+                        )))
+                    }
+                },
+                None => None,
+            };
+            let handler = engine
+                .inner
+                .actions
+                .get(&p.action.kind)
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("unknown action type {:?}", p.action.kind))
+                })?;
+            Ok(Plan {
+                op,
+                thread,
+                created: false,
+                prelude: Prelude::None,
+                work: Work::Action {
+                    handler,
+                    action: p.action,
+                    sender,
+                },
+            })
+        }
+        other => Err(AppError::internal(format!(
+            "{} reached the stream path",
+            other.type_name()
+        ))),
+    }
+}
+
+/// The stored user message for client input: attachments resolved (and claimed by the thread).
+async fn user_message(
+    engine: &Engine,
+    ctx: &RequestContext,
+    thread: &ThreadMetadata,
+    input: UserMessageInput,
+) -> Result<UserMessageItem, AppError> {
+    let has_text = input
+        .content
+        .iter()
+        .any(|c| !c.plain_text().trim().is_empty());
+    if !has_text && input.attachments.is_empty() {
+        return Err(AppError::BadRequest("the message is empty".into()));
+    }
+    if input.attachments.len() > 10 {
+        return Err(AppError::BadRequest(
+            "at most 10 attachments per message".into(),
+        ));
+    }
+    let mut attachments = Vec::with_capacity(input.attachments.len());
+    for id in &input.attachments {
+        let mut record = engine
+            .inner
+            .store
+            .get_attachment(&ctx.user_id, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("attachment {id} not found")))?;
+        if !record.uploaded {
+            return Err(AppError::BadRequest(format!(
+                "attachment {id} has not been uploaded yet"
+            )));
+        }
+        // The thread row does not exist yet on create; the link is written with the message.
+        record.thread_id = Some(thread.id.clone());
+        attachments.push(to_wire(&record, engine.inner.links.as_ref(), &ctx.base_url));
+    }
+    Ok(UserMessageItem::from_input(
+        new_id(IdKind::Message),
+        thread.id.clone(),
+        now(),
+        input,
+        attachments,
+    ))
+}
+
+enum Outcome {
+    Finished(Result<(), TurnError>),
+    Cancelled,
+}
+
+async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
+    let started = Instant::now();
+    let thread_id = plan.thread.id.clone();
+    let user_id = turn.user_id().to_owned();
+    let cancel = turn.cancellation();
+
+    if plan.created {
+        turn.persist(vec![WriteOp::SaveThread(thread_to_record(
+            &user_id,
+            &plan.thread,
+        ))]);
+        turn.send(&ThreadStreamEvent::thread_created(plan.thread.to_thread()));
+    }
+    let first_message = match &plan.prelude {
+        Prelude::UserMessage(message) => Some(message.text()),
+        _ => None,
+    };
+    let replace_after_options = match plan.prelude {
+        Prelude::UserMessage(message) => {
+            for attachment in &message.attachments {
+                claim_attachment(&engine, &user_id, &thread_id, &attachment.id).await;
+            }
+            turn.emit(ThreadStreamEvent::item_done(ThreadItem::UserMessage(
+                message,
+            )));
+            None
+        }
+        Prelude::SaveSilently(item) => {
+            turn.persist(vec![WriteOp::SaveItem(item_to_record(&user_id, &item))]);
+            None
+        }
+        Prelude::Replace(item) => Some(item),
+        Prelude::None => None,
+    };
+    turn.send(&ThreadStreamEvent::stream_options(true));
+    if let Some(item) = replace_after_options {
+        turn.emit(ThreadStreamEvent::item_replaced(item));
+    }
+
+    let work = async {
+        match &plan.work {
+            Work::Respond(message) => {
+                let input = match message {
+                    Some(m) => TurnInput::Message(m),
+                    None => TurnInput::Continue,
+                };
+                engine.inner.responder.respond(&mut turn, input).await
+            }
+            Work::Action {
+                handler,
+                action,
+                sender,
+            } => handler.handle(&mut turn, action, sender.as_ref()).await,
+        }
+    };
+    let outcome = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Outcome::Cancelled,
+        result = AssertUnwindSafe(work).catch_unwind() => Outcome::Finished(
+            result.unwrap_or_else(|_| Err(TurnError::Internal("the responder panicked".into())))
+        ),
+    };
+
+    let outcome_label = match outcome {
+        Outcome::Finished(Ok(())) => "done",
+        Outcome::Finished(Err(error)) => {
+            turn.settle_pending();
+            let event = match &error {
+                TurnError::Custom {
+                    message,
+                    allow_retry,
+                } => ErrorEvent::custom(message.clone(), *allow_retry),
+                TurnError::Internal(cause) => {
+                    tracing::error!(thread = %thread_id, %cause, "turn failed");
+                    ErrorEvent::stream_error()
+                }
+            };
+            turn.send(&ThreadStreamEvent::from(event));
+            "error"
+        }
+        Outcome::Cancelled => {
+            turn.settle_pending();
+            turn.note_cancelled();
+            "cancelled"
+        }
+    };
+
+    if turn.thread().title.is_none() {
+        if let Some(text) = first_message.filter(|t| !t.trim().is_empty()) {
+            turn.set_title(title_from(&text));
+        }
+    }
+    turn.announce_thread();
+    if let Err(cause) = turn.flush().await {
+        tracing::error!(thread = %thread_id, %cause, "turn could not be saved");
+        turn.send(&ThreadStreamEvent::from(ErrorEvent::custom(
+            "This answer could not be saved. Please try again.",
+            true,
+        )));
+    }
+    engine.running().remove(&thread_id);
+    tracing::info!(
+        op = plan.op,
+        thread = %thread_id,
+        user = %user_id,
+        outcome = outcome_label,
+        items = turn.items_written(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "turn finished"
+    );
+}
+
+/// Links an uploaded attachment to the thread its message was posted in.
+async fn claim_attachment(engine: &Engine, user_id: &str, thread_id: &str, attachment_id: &str) {
+    let store = &engine.inner.store;
+    if let Ok(Some(mut record)) = store.get_attachment(user_id, attachment_id).await {
+        record.thread_id = Some(thread_id.to_owned());
+        // The thread row may not be committed yet on create: keep the link in the record only
+        // after the thread exists (foreign key), so queue it behind the thread's write.
+        let _ = engine.inner.writer.submit(Vec::new()).await;
+        if let Err(e) = store.save_attachment(&record).await {
+            tracing::warn!(attachment = attachment_id, error = %e, "could not link attachment to thread");
+        }
+    }
+}
+
+/// A thread title from the first message: its first line, at most `TITLE_CHARS` characters.
+fn title_from(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(text)
+        .trim();
+    if line.chars().count() <= TITLE_CHARS {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(TITLE_CHARS - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > TITLE_CHARS / 2 => cut[..space].to_owned(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_from;
+
+    #[test]
+    fn titles_are_short_first_lines() {
+        assert_eq!(
+            title_from("Show me tonight's NBA odds"),
+            "Show me tonight's NBA odds"
+        );
+        assert_eq!(title_from("\n  line one \nline two"), "line one");
+        let long = "Build me a parlay with three picks from tonight's games and tell me the payout for fifty dollars";
+        let title = title_from(long);
+        assert!(title.chars().count() <= 60, "{title}");
+        assert!(title.ends_with('…'));
+    }
+}

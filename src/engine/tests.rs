@@ -1,0 +1,804 @@
+//! Engine tests: exact event sequences per operation, persistence that follows the events,
+//! hidden items, paging, retry, actions, attachments, per-user isolation for every operation,
+//! disconnects and cancellation. They run on SQLite files (the store suite covers Postgres).
+
+use super::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+struct Links;
+impl AttachmentLinks for Links {
+    fn upload_url(&self, base: &str, _user: &str, id: &str) -> String {
+        format!("{base}/upload/{id}")
+    }
+    fn preview_url(&self, base: &str, _user: &str, id: &str) -> String {
+        format!("{base}/preview/{id}")
+    }
+}
+
+struct Fixture {
+    engine: Engine,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture_with(responder: Arc<dyn Responder>, actions: ActionRegistry) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("engine.db").display());
+    let store = crate::store::connect(&url, 4).await.unwrap();
+    let engine = Engine::new(EngineParts {
+        store,
+        responder,
+        actions,
+        files: AttachmentFiles::new(dir.path()),
+        links: Arc::new(Links),
+        limits: EngineLimits {
+            attachment_max_bytes: 1000,
+            attachment_mime_types: vec!["image/png".into(), "application/pdf".into()],
+        },
+    });
+    Fixture { engine, _dir: dir }
+}
+
+async fn fixture() -> Fixture {
+    let (responder, actions) = scripted_parts();
+    fixture_with(responder, actions).await
+}
+
+fn ctx(user: &str) -> RequestContext {
+    RequestContext {
+        user_id: user.into(),
+        base_url: "http://test".into(),
+    }
+}
+
+impl Fixture {
+    async fn json(&self, user: &str, body: Value) -> Result<Value, crate::error::AppError> {
+        match self
+            .engine
+            .handle(&ctx(user), body.to_string().as_bytes())
+            .await?
+        {
+            Reply::Json(text) => Ok(serde_json::from_str(&text).unwrap()),
+            Reply::Stream(_) => panic!("expected JSON"),
+        }
+    }
+
+    async fn stream(&self, user: &str, body: Value) -> Result<Vec<Value>, crate::error::AppError> {
+        match self
+            .engine
+            .handle(&ctx(user), body.to_string().as_bytes())
+            .await?
+        {
+            Reply::Stream(events) => Ok(events
+                .collect_all()
+                .await
+                .iter()
+                .map(|e| serde_json::from_str(e).unwrap())
+                .collect()),
+            Reply::Json(_) => panic!("expected a stream"),
+        }
+    }
+
+    async fn create(&self, user: &str, text: &str) -> (String, Vec<Value>) {
+        let events = self
+            .stream(
+                user,
+                json!({"type": "threads.create", "params": {"input": input(text)}}),
+            )
+            .await
+            .unwrap();
+        (
+            events[0]["thread"]["id"].as_str().unwrap().to_owned(),
+            events,
+        )
+    }
+
+    async fn items(&self, user: &str, thread_id: &str, order: &str) -> Vec<Value> {
+        let page = self
+            .json(user, json!({"type": "items.list", "params": {"thread_id": thread_id, "order": order, "limit": 100}}))
+            .await
+            .unwrap();
+        page["data"].as_array().unwrap().clone()
+    }
+}
+
+fn input(text: &str) -> Value {
+    json!({"content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}})
+}
+
+fn types(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| match e["type"].as_str().unwrap() {
+            "thread.item.updated" => format!("updated:{}", e["update"]["type"].as_str().unwrap()),
+            "thread.item.added" | "thread.item.done" => {
+                format!(
+                    "{}:{}",
+                    e["type"].as_str().unwrap(),
+                    e["item"]["type"].as_str().unwrap()
+                )
+            }
+            other => other.to_owned(),
+        })
+        .collect()
+}
+
+fn done_items(events: &[Value]) -> Vec<Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done" || e["type"] == "thread.item.replaced")
+        .map(|e| e["item"].clone())
+        .collect()
+}
+
+const SCRIPTED_ANSWER: &[&str] = &[
+    "stream_options",
+    "progress_update",
+    "thread.item.added:assistant_message",
+    "updated:assistant_message.content_part.added",
+    "updated:assistant_message.content_part.text_delta",
+    "updated:assistant_message.content_part.text_delta",
+    "updated:assistant_message.content_part.text_delta",
+    "updated:assistant_message.content_part.text_delta",
+    "updated:assistant_message.content_part.done",
+    "thread.item.done:assistant_message",
+    "thread.item.added:widget",
+    "updated:widget.streaming_text.value_delta",
+    "updated:widget.streaming_text.value_delta",
+    "updated:widget.root.updated",
+    "thread.item.done:widget",
+];
+
+#[tokio::test]
+async fn create_streams_the_exact_sequence_and_stores_what_it_streamed() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("u1", "Show me tonight's NBA odds").await;
+    let mut expected = vec!["thread.created", "thread.item.done:user_message"];
+    expected.extend_from_slice(SCRIPTED_ANSWER);
+    expected.push("thread.updated");
+    assert_eq!(types(&events), expected);
+    assert_eq!(
+        events[0]["thread"]["items"],
+        json!({"data": [], "has_more": false})
+    );
+    assert_eq!(
+        events[1]["item"]["content"][0]["text"],
+        "Show me tonight's NBA odds"
+    );
+    assert_eq!(
+        events.last().unwrap()["thread"]["title"],
+        "Show me tonight's NBA odds"
+    );
+    let answer = events
+        .iter()
+        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "assistant_message")
+        .unwrap();
+    assert_eq!(
+        answer["item"]["content"][0]["text"],
+        "You wrote 26 characters."
+    );
+
+    // The store holds exactly the done items, with the same content.
+    let stored = f.items("u1", &thread_id, "asc").await;
+    assert_eq!(stored, done_items(&events));
+    let listed = f
+        .json("u1", json!({"type": "threads.list", "params": {}}))
+        .await
+        .unwrap();
+    assert_eq!(listed["data"][0]["title"], "Show me tonight's NBA odds");
+}
+
+#[tokio::test]
+async fn add_message_then_get_by_id_embeds_items_ascending() {
+    let f = fixture().await;
+    let (thread_id, _) = f.create("u1", "first").await;
+    let events = f
+        .stream("u1", json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("second")}}))
+        .await
+        .unwrap();
+    let mut expected = vec!["thread.item.done:user_message"];
+    expected.extend_from_slice(SCRIPTED_ANSWER);
+    assert_eq!(
+        types(&events),
+        expected,
+        "no thread.created, title unchanged"
+    );
+    let thread = f
+        .json(
+            "u1",
+            json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}}),
+        )
+        .await
+        .unwrap();
+    let embedded = thread["items"]["data"].as_array().unwrap();
+    assert_eq!(embedded.len(), 6);
+    assert_eq!(
+        embedded.as_slice(),
+        f.items("u1", &thread_id, "asc").await.as_slice()
+    );
+    let mut desc = f.items("u1", &thread_id, "desc").await;
+    desc.reverse();
+    assert_eq!(desc.as_slice(), embedded.as_slice());
+}
+
+#[tokio::test]
+async fn hidden_context_is_stored_but_never_streamed_or_listed_and_never_shortens_pages() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("u1", "hello").await;
+    let widget_id = events
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "thread.item.done")
+        .unwrap()["item"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let events = f
+        .stream(
+            "u1",
+            json!({"type": "threads.custom_action", "params": {"thread_id": thread_id, "item_id": widget_id,
+                "action": {"type": CONFIRM_ACTION, "payload": {"choice": "yes"}}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        types(&events)[..2],
+        [
+            "stream_options".to_string(),
+            "thread.item.replaced".to_string()
+        ]
+    );
+    assert!(events
+        .iter()
+        .all(|e| !e.to_string().contains("hidden_context")));
+    let all = f
+        .engine
+        .store()
+        .list_items(
+            "u1",
+            &thread_id,
+            &crate::store::PageQuery::new(100, crate::store::SortOrder::Asc, None),
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(
+        all.data
+            .iter()
+            .any(|i| i.item_type == "hidden_context_item"),
+        "the model's note is stored"
+    );
+    let visible = f.items("u1", &thread_id, "asc").await;
+    assert!(visible.iter().all(|i| i["type"] != "hidden_context_item"));
+    assert_eq!(
+        visible[2]["widget"]["children"][1]["label"], "Confirmed",
+        "the replaced widget is stored"
+    );
+    // Walk with limit 1: full pages only, the hidden item never shows up or shortens a page.
+    let mut after: Option<String> = None;
+    let mut walked = Vec::new();
+    loop {
+        let mut params = json!({"thread_id": thread_id, "order": "asc", "limit": 1});
+        if let Some(a) = &after {
+            params["after"] = json!(a);
+        }
+        let page = f
+            .json("u1", json!({"type": "items.list", "params": params}))
+            .await
+            .unwrap();
+        assert_eq!(page["data"].as_array().unwrap().len(), 1);
+        walked.push(page["data"][0].clone());
+        if page["has_more"] != true {
+            assert!(page.get("after").is_none());
+            break;
+        }
+        after = page["after"].as_str().map(str::to_owned);
+    }
+    assert_eq!(walked, visible);
+}
+
+#[tokio::test]
+async fn sync_action_replaces_the_sender_and_persists_before_answering() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("u1", "hi").await;
+    let widget = done_items(&events).last().unwrap().clone();
+    let answer = f
+        .json(
+            "u1",
+            json!({"type": "threads.sync_custom_action", "params": {"thread_id": thread_id, "item_id": widget["id"],
+                "action": {"type": COUNT_ACTION, "payload": {"count": 4}}}}),
+        )
+        .await
+        .unwrap();
+    let updated = &answer["updated_item"];
+    assert_eq!(updated["id"], widget["id"]);
+    assert_eq!(
+        updated["widget"]["children"][1]["children"][1]["label"],
+        "Count: 5"
+    );
+    let stored = f.items("u1", &thread_id, "asc").await;
+    assert_eq!(stored.last().unwrap(), updated);
+    let bad = f
+        .json(
+            "u1",
+            json!({"type": "threads.sync_custom_action", "params": {"thread_id": thread_id, "item_id": widget["id"],
+                "action": {"type": COUNT_ACTION, "payload": {"count": "lots"}}}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.status(), 400);
+    assert_eq!(
+        f.items("u1", &thread_id, "asc").await.last().unwrap(),
+        updated,
+        "nothing saved"
+    );
+}
+
+#[tokio::test]
+async fn retry_removes_later_items_and_answers_again() {
+    let f = fixture().await;
+    let (thread_id, first) = f.create("u1", "one").await;
+    let user_message = first[1]["item"]["id"].as_str().unwrap().to_owned();
+    f.stream("u1", json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("two")}}))
+        .await
+        .unwrap();
+    let events = f
+        .stream("u1", json!({"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": user_message}}))
+        .await
+        .unwrap();
+    assert_eq!(
+        types(&events),
+        SCRIPTED_ANSWER,
+        "no user message, no thread.created"
+    );
+    let stored = f.items("u1", &thread_id, "asc").await;
+    assert_eq!(stored[0]["id"], json!(user_message));
+    assert_eq!(&stored[1..], done_items(&events).as_slice());
+    let not_user = stored[1]["id"].clone();
+    let err = f
+        .stream("u1", json!({"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": not_user}}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 400);
+}
+
+#[tokio::test]
+async fn update_delete_feedback_and_transcribe() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("u1", "hi").await;
+    let renamed = f
+        .json("u1", json!({"type": "threads.update", "params": {"thread_id": thread_id, "title": "NBA tonight"}}))
+        .await
+        .unwrap();
+    assert_eq!(renamed["title"], "NBA tonight");
+    assert_eq!(renamed["items"], json!({"data": [], "has_more": false}));
+    let item_id = done_items(&events)[1]["id"].clone();
+    let ok = f
+        .json("u1", json!({"type": "items.feedback", "params": {"thread_id": thread_id, "item_ids": [item_id], "kind": "negative"}}))
+        .await
+        .unwrap();
+    assert_eq!(ok, json!({}));
+    let feedback = f
+        .engine
+        .store()
+        .list_feedback("u1", &thread_id)
+        .await
+        .unwrap();
+    assert_eq!(feedback.len(), 1);
+    assert_eq!(feedback[0].kind, "negative");
+    let err = f
+        .json("u1", json!({"type": "input.transcribe", "params": {"audio_base64": "AA==", "mime_type": "audio/webm"}}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 501);
+    assert!(err.to_string().contains("not supported"));
+    assert_eq!(
+        f.json(
+            "u1",
+            json!({"type": "threads.delete", "params": {"thread_id": thread_id}})
+        )
+        .await
+        .unwrap(),
+        json!({})
+    );
+    let gone = f
+        .json(
+            "u1",
+            json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status(), 404);
+    let gone = f
+        .json(
+            "u1",
+            json!({"type": "items.list", "params": {"thread_id": thread_id}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status(), 404);
+}
+
+#[tokio::test]
+async fn attachments_are_limited_uploaded_and_deleted() {
+    let f = fixture().await;
+    let too_big = f
+        .json("u1", json!({"type": "attachments.create", "params": {"name": "a.png", "size": 5000, "mime_type": "image/png"}}))
+        .await
+        .unwrap_err();
+    assert_eq!(too_big.status(), 400);
+    let bad_type = f
+        .json("u1", json!({"type": "attachments.create", "params": {"name": "a.html", "size": 10, "mime_type": "text/html"}}))
+        .await
+        .unwrap_err();
+    assert!(bad_type.to_string().contains("text/html"));
+    let created = f
+        .json("u1", json!({"type": "attachments.create", "params": {"name": "slip.png", "size": 4, "mime_type": "image/png"}}))
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["type"], "image");
+    assert_eq!(
+        created["upload_descriptor"]["url"],
+        format!("http://test/upload/{id}")
+    );
+    assert_eq!(created["upload_descriptor"]["headers"], json!({}));
+    assert!(created.get("metadata").is_none());
+
+    // Not uploaded yet: a message cannot carry it.
+    let mut message = input("look");
+    message["attachments"] = json!([id]);
+    let early = f
+        .stream(
+            "u1",
+            json!({"type": "threads.create", "params": {"input": message.clone()}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(early.status(), 400);
+
+    let mut record = f
+        .engine
+        .store()
+        .get_attachment("u1", &id)
+        .await
+        .unwrap()
+        .unwrap();
+    f.engine.inner.files.write(&id, b"\x89PNG").await.unwrap();
+    record.uploaded = true;
+    f.engine.store().save_attachment(&record).await.unwrap();
+    let events = f
+        .stream(
+            "u1",
+            json!({"type": "threads.create", "params": {"input": message}}),
+        )
+        .await
+        .unwrap();
+    let attached = &events[1]["item"]["attachments"][0];
+    assert_eq!(attached["id"], json!(id));
+    assert_eq!(attached["thread_id"], events[0]["thread"]["id"]);
+    assert!(attached.get("upload_descriptor").is_none());
+
+    assert_eq!(
+        f.json(
+            "u1",
+            json!({"type": "attachments.delete", "params": {"attachment_id": id}})
+        )
+        .await
+        .unwrap(),
+        json!({})
+    );
+    assert!(f.engine.inner.files.read(&id).await.is_err(), "bytes gone");
+    let again = f
+        .json(
+            "u1",
+            json!({"type": "attachments.delete", "params": {"attachment_id": id}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(again.status(), 404);
+}
+
+#[tokio::test]
+async fn bad_requests_are_400_with_a_reason() {
+    let f = fixture().await;
+    for (body, needle) in [
+        ("{", "not valid JSON"),
+        ("", "empty"),
+        ("[]", "JSON object"),
+        (
+            r#"{"type": "threads.explode", "params": {}}"#,
+            "unknown request type",
+        ),
+        (r#"{"type": "threads.get_by_id"}"#, "threads.get_by_id"),
+        (
+            r#"{"type": "threads.get_by_id", "params": {"thread_id": 7}}"#,
+            "threads.get_by_id",
+        ),
+    ] {
+        let err = f
+            .engine
+            .handle(&ctx("u1"), body.as_bytes())
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 400, "{body}");
+        assert!(err.to_string().contains(needle), "{body}: {err}");
+    }
+    let empty = f
+        .stream(
+            "u1",
+            json!({"type": "threads.create", "params": {"input": input("   ")}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(empty.status(), 400);
+    let cursor = f
+        .json(
+            "u1",
+            json!({"type": "threads.list", "params": {"after": "thr_nope"}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(cursor.status(), 400);
+}
+
+/// For every operation that names a thread, item or attachment: user B gets 404 and A's data
+/// is unchanged.
+#[tokio::test]
+async fn another_users_ids_are_absent_for_every_operation() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("alice", "my secret parlay").await;
+    let items = done_items(&events);
+    let user_message = items[0]["id"].clone();
+    let widget = items.last().unwrap()["id"].clone();
+    let attachment = f
+        .json("alice", json!({"type": "attachments.create", "params": {"name": "a.pdf", "size": 3, "mime_type": "application/pdf"}}))
+        .await
+        .unwrap()["id"]
+        .clone();
+    let before_items = f.items("alice", &thread_id, "asc").await;
+    let before_thread = f
+        .json(
+            "alice",
+            json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}}),
+        )
+        .await
+        .unwrap();
+
+    let json_ops = [
+        json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}}),
+        json!({"type": "threads.update", "params": {"thread_id": thread_id, "title": "mine"}}),
+        json!({"type": "threads.delete", "params": {"thread_id": thread_id}}),
+        json!({"type": "items.list", "params": {"thread_id": thread_id}}),
+        json!({"type": "items.feedback", "params": {"thread_id": thread_id, "item_ids": [widget], "kind": "positive"}}),
+        json!({"type": "threads.sync_custom_action", "params": {"thread_id": thread_id, "item_id": widget, "action": {"type": COUNT_ACTION, "payload": {"count": 1}}}}),
+        json!({"type": "attachments.delete", "params": {"attachment_id": attachment}}),
+    ];
+    for op in json_ops {
+        let err = f.json("bob", op.clone()).await.unwrap_err();
+        assert_eq!(err.status(), 404, "{op}");
+    }
+    let stream_ops = [
+        json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("hi")}}),
+        json!({"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": user_message}}),
+        json!({"type": "threads.custom_action", "params": {"thread_id": thread_id, "item_id": widget, "action": {"type": CONFIRM_ACTION, "payload": {"choice": "yes"}}}}),
+        json!({"type": "threads.add_client_tool_output", "params": {"thread_id": thread_id, "result": {}}}),
+        json!({"type": "threads.add_structured_input", "params": {"thread_id": thread_id, "item_id": widget, "input": {"status": "answered", "answers": {}}}}),
+    ];
+    for op in stream_ops {
+        let err = f.stream("bob", op.clone()).await.unwrap_err();
+        assert_eq!(err.status(), 404, "{op}");
+    }
+    let mut with_foreign_attachment = input("steal");
+    with_foreign_attachment["attachments"] = json!([attachment]);
+    let err = f
+        .stream(
+            "bob",
+            json!({"type": "threads.create", "params": {"input": with_foreign_attachment}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 404);
+    let bobs = f
+        .json("bob", json!({"type": "threads.list", "params": {}}))
+        .await
+        .unwrap();
+    assert_eq!(bobs["data"], json!([]));
+
+    assert_eq!(f.items("alice", &thread_id, "asc").await, before_items);
+    assert_eq!(
+        f.json(
+            "alice",
+            json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}})
+        )
+        .await
+        .unwrap(),
+        before_thread
+    );
+    assert!(f
+        .engine
+        .store()
+        .list_feedback("alice", &thread_id)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(f
+        .engine
+        .store()
+        .get_attachment("alice", attachment.as_str().unwrap())
+        .await
+        .unwrap()
+        .is_some());
+}
+
+/// Streams slowly, so a test can disconnect or cancel in the middle.
+struct SlowResponder;
+
+#[async_trait::async_trait]
+impl Responder for SlowResponder {
+    async fn respond(&self, turn: &mut Turn, _input: TurnInput<'_>) -> Result<(), TurnError> {
+        let mut message = AssistantStream::start(turn);
+        for word in ["The ", "Nuggets ", "cover ", "tonight."] {
+            tokio::time::sleep(Duration::from_millis(60)).await;
+            message.push(turn, word);
+        }
+        message.finish(turn);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_disconnects_after_the_first_event_loses_nothing() {
+    let f = fixture_with(Arc::new(SlowResponder), ActionRegistry::new()).await;
+    let body = json!({"type": "threads.create", "params": {"input": input("Nuggets?")}});
+    let Reply::Stream(mut events) = f
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    use futures::StreamExt;
+    let first: Value = serde_json::from_str(&events.next().await.unwrap()).unwrap();
+    let thread_id = first["thread"]["id"].as_str().unwrap().to_owned();
+    drop(events);
+    // The turn runs on in the engine's task; poll until the answer is stored.
+    let mut answer = None;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let items = f.items("u1", &thread_id, "asc").await;
+        if let Some(a) = items.iter().find(|i| i["type"] == "assistant_message") {
+            answer = Some(a.clone());
+            break;
+        }
+    }
+    let answer = answer.expect("the assistant message is listed after the client left");
+    assert_eq!(answer["content"][0]["text"], "The Nuggets cover tonight.");
+}
+
+#[tokio::test]
+async fn an_explicit_cancel_keeps_the_partial_answer_and_tells_the_model() {
+    let f = fixture_with(Arc::new(SlowResponder), ActionRegistry::new()).await;
+    let body = json!({"type": "threads.create", "params": {"input": input("Nuggets?")}});
+    let Reply::Stream(mut events) = f
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    use futures::StreamExt;
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        let event: Value = serde_json::from_str(&event).unwrap();
+        let is_delta = event["update"]["type"] == "assistant_message.content_part.text_delta";
+        seen.push(event);
+        if is_delta {
+            let thread_id = seen[0]["thread"]["id"].as_str().unwrap();
+            assert!(f.engine.cancel_turn("u1", thread_id).await.unwrap());
+            assert_eq!(
+                f.engine
+                    .cancel_turn("bob", thread_id)
+                    .await
+                    .unwrap_err()
+                    .status(),
+                404
+            );
+        }
+    }
+    let thread_id = seen[0]["thread"]["id"].as_str().unwrap().to_owned();
+    let done = seen
+        .iter()
+        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "assistant_message")
+        .expect("the partial answer is completed");
+    let partial = done["item"]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        partial.starts_with("The") && partial != "The Nuggets cover tonight.",
+        "{partial}"
+    );
+    let stored = f.items("u1", &thread_id, "asc").await;
+    assert_eq!(stored.last().unwrap()["content"][0]["text"], json!(partial));
+    let all = f
+        .engine
+        .store()
+        .list_items(
+            "u1",
+            &thread_id,
+            &crate::store::PageQuery::new(100, crate::store::SortOrder::Asc, None),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.data.last().unwrap().item_type, "sdk_hidden_context");
+}
+
+struct FailingResponder;
+
+#[async_trait::async_trait]
+impl Responder for FailingResponder {
+    async fn respond(&self, turn: &mut Turn, _input: TurnInput<'_>) -> Result<(), TurnError> {
+        let mut message = AssistantStream::start(turn);
+        message.push(turn, "Partial ");
+        Err(TurnError::Internal("model server hung up".into()))
+    }
+}
+
+#[tokio::test]
+async fn a_failing_responder_ends_with_one_error_event_and_keeps_what_was_said() {
+    let f = fixture_with(Arc::new(FailingResponder), ActionRegistry::new()).await;
+    let (thread_id, events) = f.create("u1", "hi").await;
+    let kinds = types(&events);
+    let error_at = kinds.iter().position(|k| k == "error").unwrap();
+    assert_eq!(
+        events[error_at],
+        json!({"type": "error", "code": "stream.error", "allow_retry": true})
+    );
+    assert_eq!(kinds[error_at - 1], "thread.item.done:assistant_message");
+    assert!(
+        !events
+            .to_vec()
+            .iter()
+            .any(|e| e.to_string().contains("hung up")),
+        "causes stay in the log"
+    );
+    let stored = f.items("u1", &thread_id, "asc").await;
+    assert_eq!(stored.last().unwrap()["content"][0]["text"], "Partial ");
+}
+
+#[tokio::test]
+async fn concurrent_turns_are_all_saved_through_the_group_writer() {
+    let f = fixture().await;
+    let mut handles = Vec::new();
+    for n in 0..24 {
+        let engine = f.engine.clone();
+        handles.push(tokio::spawn(async move {
+            let body =
+                json!({"type": "threads.create", "params": {"input": input(&format!("turn {n}"))}});
+            match engine
+                .handle(&ctx("many"), body.to_string().as_bytes())
+                .await
+                .unwrap()
+            {
+                Reply::Stream(s) => s.collect_all().await.len(),
+                Reply::Json(_) => 0,
+            }
+        }));
+    }
+    for h in handles {
+        assert_eq!(h.await.unwrap(), SCRIPTED_ANSWER.len() + 3);
+    }
+    let threads = f
+        .json(
+            "many",
+            json!({"type": "threads.list", "params": {"limit": 100}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(threads["data"].as_array().unwrap().len(), 24);
+    for t in threads["data"].as_array().unwrap() {
+        let items = f.items("many", t["id"].as_str().unwrap(), "asc").await;
+        assert_eq!(items.len(), 3, "user message, answer, widget");
+    }
+}

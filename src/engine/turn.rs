@@ -1,0 +1,332 @@
+//! A turn in progress: what responders and action handlers write to. Every event goes through
+//! `emit`, which keeps persistence in step with the stream (done/replaced → saved,
+//! removed → deleted, thread changes → saved, hidden items → saved and never sent) and tracks
+//! pending items so a cancelled or failed turn can keep what was already said.
+//!
+//! The turn owns nothing of the connection: if the client goes away, sends fail silently and
+//! the turn runs on to the end and is saved.
+
+use super::convert::{item_to_record, thread_to_record};
+use super::writer::{WriteAck, WriteQueue};
+use crate::ids::{new_id, now, IdKind};
+use crate::protocol::{
+    AssistantMessageContent, AssistantMessageItem, HiddenContextItem, SdkHiddenContextItem,
+    ThreadItem, ThreadMetadata, ThreadStreamEvent, WidgetItem, WidgetRoot,
+};
+use crate::store::{SharedStore, WriteOp};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// A responder or action failure, turned into one `error` event.
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    /// Shown to the user as is.
+    #[error("{message}")]
+    Custom { message: String, allow_retry: bool },
+    /// Logged; the user sees a generic, retryable error.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl TurnError {
+    pub fn custom(message: impl Into<String>) -> Self {
+        TurnError::Custom {
+            message: message.into(),
+            allow_retry: false,
+        }
+    }
+}
+
+impl From<crate::error::AppError> for TurnError {
+    fn from(e: crate::error::AppError) -> Self {
+        match e {
+            crate::error::AppError::Internal(cause) => TurnError::Internal(cause),
+            other => TurnError::custom(other.to_string()),
+        }
+    }
+}
+
+/// Serialized events on their way to whichever door started the turn.
+pub type EventSender = mpsc::UnboundedSender<Arc<str>>;
+
+pub struct Turn {
+    user_id: String,
+    thread: ThreadMetadata,
+    thread_changed: bool,
+    store: SharedStore,
+    writer: WriteQueue,
+    events: EventSender,
+    client_gone: bool,
+    pending: Vec<ThreadItem>,
+    acks: Vec<WriteAck>,
+    cancel: CancellationToken,
+    items_written: usize,
+}
+
+impl Turn {
+    pub(super) fn new(
+        user_id: String,
+        thread: ThreadMetadata,
+        store: SharedStore,
+        writer: WriteQueue,
+        events: EventSender,
+        cancel: CancellationToken,
+    ) -> Self {
+        Turn {
+            user_id,
+            thread,
+            thread_changed: false,
+            store,
+            writer,
+            events,
+            client_gone: false,
+            pending: Vec::new(),
+            acks: Vec::new(),
+            cancel,
+            items_written: 0,
+        }
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn thread(&self) -> &ThreadMetadata {
+        &self.thread
+    }
+
+    pub fn store(&self) -> &SharedStore {
+        &self.store
+    }
+
+    /// A new item id and its timestamp (ordered after everything said so far).
+    pub fn next_item(&self, kind: IdKind) -> (String, DateTime<Utc>) {
+        (new_id(kind), now())
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    pub fn cancellation(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Renames the thread; announced with `thread.updated` and saved.
+    pub fn set_title(&mut self, title: impl Into<String>) {
+        let title = title.into();
+        if self.thread.title.as_deref() != Some(title.as_str()) {
+            self.thread.title = Some(title);
+            self.thread_changed = true;
+            self.announce_thread();
+        }
+    }
+
+    pub(super) fn announce_thread(&mut self) {
+        if self.thread_changed {
+            self.thread_changed = false;
+            self.persist(vec![WriteOp::SaveThread(thread_to_record(
+                &self.user_id,
+                &self.thread,
+            ))]);
+            self.send(&ThreadStreamEvent::thread_updated(self.thread.to_thread()));
+        }
+    }
+
+    /// Sends an event and keeps the store in step with it.
+    pub fn emit(&mut self, event: ThreadStreamEvent) {
+        match &event {
+            ThreadStreamEvent::ItemAdded { item } => self.pending.push(item.clone()),
+            ThreadStreamEvent::ItemUpdated { item_id, update } => {
+                if let Some(item) = self.pending.iter_mut().find(|i| i.id() == item_id) {
+                    if let Err(e) = item.apply_update(update) {
+                        tracing::warn!(item_id, error = %e, "responder sent an update that does not apply");
+                    }
+                }
+            }
+            ThreadStreamEvent::ItemDone { item } | ThreadStreamEvent::ItemReplaced { item } => {
+                self.pending.retain(|p| p.id() != item.id());
+                self.items_written += 1;
+                self.persist(vec![WriteOp::SaveItem(item_to_record(&self.user_id, item))]);
+            }
+            ThreadStreamEvent::ItemRemoved { item_id } => {
+                self.pending.retain(|p| p.id() != item_id);
+                self.persist(vec![WriteOp::DeleteItem {
+                    user_id: self.user_id.clone(),
+                    thread_id: self.thread.id.clone(),
+                    item_id: item_id.clone(),
+                }]);
+            }
+            ThreadStreamEvent::ThreadUpdated { thread } => {
+                self.thread.title = thread.title.clone();
+                self.thread.status = thread.status.clone();
+                self.persist(vec![WriteOp::SaveThread(thread_to_record(
+                    &self.user_id,
+                    &self.thread,
+                ))]);
+            }
+            _ => {}
+        }
+        if event.is_client_visible() {
+            self.send(&event);
+        }
+    }
+
+    pub(super) fn send(&mut self, event: &ThreadStreamEvent) {
+        if self.client_gone {
+            return;
+        }
+        match serde_json::to_string(event) {
+            Ok(json) => {
+                if self.events.send(Arc::from(json)).is_err() {
+                    // The door went away; the turn goes on and is saved.
+                    self.client_gone = true;
+                    tracing::info!(thread = %self.thread.id, "client disconnected; the turn continues");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "event did not serialize"),
+        }
+    }
+
+    pub(super) fn persist(&mut self, ops: Vec<WriteOp>) {
+        self.acks.push(self.writer.submit(ops));
+    }
+
+    /// Saves an item the model should see on later turns but the client never does.
+    pub fn add_hidden_context(&mut self, content: Value) {
+        let (id, created_at) = self.next_item(IdKind::HiddenContext);
+        let item = ThreadItem::HiddenContext(HiddenContextItem {
+            id,
+            thread_id: self.thread.id.clone(),
+            created_at,
+            content,
+        });
+        self.emit(ThreadStreamEvent::item_done(item));
+    }
+
+    /// Waits until every write of this turn so far is durable.
+    pub async fn flush(&mut self) -> Result<(), String> {
+        let mut first_error = None;
+        for ack in self.acks.drain(..) {
+            let result = ack
+                .await
+                .unwrap_or_else(|_| Err("the writer stopped".into()));
+            if let Err(e) = result {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Streams a complete assistant message: added, part added, one delta per chunk, part
+    /// done, item done.
+    pub fn stream_assistant_text<'a>(
+        &mut self,
+        chunks: impl IntoIterator<Item = &'a str>,
+    ) -> String {
+        let mut message = AssistantStream::start(self);
+        for chunk in chunks {
+            message.push(self, chunk);
+        }
+        message.finish(self)
+    }
+
+    /// Sends a finished widget as one `thread.item.done`.
+    pub fn widget_done(&mut self, widget: WidgetRoot, copy_text: Option<String>) -> String {
+        let (id, created_at) = self.next_item(IdKind::Message);
+        let item = WidgetItem {
+            id: id.clone(),
+            thread_id: self.thread.id.clone(),
+            created_at,
+            widget,
+            copy_text,
+        };
+        self.emit(ThreadStreamEvent::item_done(ThreadItem::Widget(item)));
+        id
+    }
+
+    /// What a cancelled or failed turn keeps: pending assistant messages with text are
+    /// completed (and saved); other pending items are withdrawn.
+    pub(super) fn settle_pending(&mut self) {
+        for item in std::mem::take(&mut self.pending) {
+            let keep =
+                matches!(&item, ThreadItem::AssistantMessage(m) if !m.text().trim().is_empty());
+            if keep {
+                self.emit(ThreadStreamEvent::item_done(item));
+            } else {
+                self.emit(ThreadStreamEvent::item_removed(item.id().to_owned()));
+            }
+        }
+    }
+
+    pub(super) fn note_cancelled(&mut self) {
+        let (id, created_at) = self.next_item(IdKind::HiddenContext);
+        let item = ThreadItem::SdkHiddenContext(SdkHiddenContextItem {
+            id,
+            thread_id: self.thread.id.clone(),
+            created_at,
+            content: "The user cancelled the stream. Stop responding to the prior request.".into(),
+        });
+        self.emit(ThreadStreamEvent::item_done(item));
+    }
+
+    pub(super) fn items_written(&self) -> usize {
+        self.items_written
+    }
+}
+
+/// An assistant message being streamed part by part.
+pub struct AssistantStream {
+    id: String,
+    text: String,
+}
+
+impl AssistantStream {
+    pub fn start(turn: &mut Turn) -> Self {
+        let (id, created_at) = turn.next_item(IdKind::Message);
+        let item = AssistantMessageItem::new(id.clone(), turn.thread.id.clone(), created_at);
+        turn.emit(ThreadStreamEvent::item_added(ThreadItem::AssistantMessage(
+            item,
+        )));
+        turn.emit(ThreadStreamEvent::content_part_added(
+            id.clone(),
+            0,
+            AssistantMessageContent::new(""),
+        ));
+        AssistantStream {
+            id,
+            text: String::new(),
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn push(&mut self, turn: &mut Turn, delta: &str) {
+        if delta.is_empty() {
+            return;
+        }
+        self.text.push_str(delta);
+        turn.emit(ThreadStreamEvent::text_delta(self.id.clone(), 0, delta));
+    }
+
+    /// Completes the message; returns its text.
+    pub fn finish(self, turn: &mut Turn) -> String {
+        let part = AssistantMessageContent::new(self.text.clone());
+        turn.emit(ThreadStreamEvent::content_part_done(
+            self.id.clone(),
+            0,
+            part,
+        ));
+        // The pending copy has been kept in step by `emit`; finish it as the client sees it.
+        let done = turn.pending.iter().find(|p| p.id() == self.id).cloned();
+        if let Some(item) = done {
+            turn.emit(ThreadStreamEvent::item_done(item));
+        }
+        self.text
+    }
+}

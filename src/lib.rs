@@ -1,0 +1,29 @@
+//! Professor Lock: a self-hosted, ChatKit-compatible AI chat app for sports bettors.
+//! Module map and dependency rules: README.md ("Architecture"). `[both]` modules compile for
+//! the server and the browser; server-only modules are gated here as a whole.
+
+pub mod domain;
+pub mod protocol;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod engine;
+#[cfg(feature = "ssr")]
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod ids;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod startup;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(ui::App);
+}

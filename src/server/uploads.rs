@@ -1,0 +1,129 @@
+//! Attachment bytes over HTTP: the two-phase upload target and the preview link. Both URLs
+//! carry a signed, expiring token for one attachment, so they need no cookie or header.
+
+use super::auth::Auth;
+use super::AppState;
+use crate::engine::AttachmentLinks;
+use crate::error::AppError;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+const UPLOAD_LINK_TTL: Duration = Duration::from_secs(3600);
+const PREVIEW_LINK_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// Signed upload and preview URLs under `/api/chatkit/attachments/`.
+pub struct SignedLinks(pub Arc<Auth>);
+
+impl AttachmentLinks for SignedLinks {
+    fn upload_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String {
+        let token = self
+            .0
+            .sign_attachment(user_id, attachment_id, UPLOAD_LINK_TTL);
+        format!("{base_url}/api/chatkit/attachments/{attachment_id}/upload?token={token}")
+    }
+
+    fn preview_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String {
+        let token = self
+            .0
+            .sign_attachment(user_id, attachment_id, PREVIEW_LINK_TTL);
+        format!("{base_url}/api/chatkit/attachments/{attachment_id}/content?token={token}")
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkToken {
+    token: String,
+}
+
+/// Receives the bytes (multipart field `file`) and answers the uploaded Attachment.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(attachment_id): Path<String>,
+    Query(link): Query<LinkToken>,
+    headers: axum::http::HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let user_id = state.auth.verify_attachment(&link.token, &attachment_id)?;
+    let mut record = state
+        .engine
+        .store()
+        .get_attachment(&user_id, &attachment_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id} not found")))?;
+    let mut bytes = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::InvalidRequest(format!("malformed upload: {e}")))?
+    {
+        if field.name() == Some("file") {
+            let data = field.bytes().await.map_err(|_| AppError::PayloadTooLarge {
+                limit: state.config.app.limits.attachment_max_bytes as usize,
+            })?;
+            bytes = Some(data);
+        }
+    }
+    let bytes =
+        bytes.ok_or_else(|| AppError::InvalidRequest("the upload has no `file` field".into()))?;
+    if bytes.len() as i64 > record.size_bytes {
+        return Err(AppError::BadRequest(format!(
+            "the file has {} bytes but {} were announced",
+            bytes.len(),
+            record.size_bytes
+        )));
+    }
+    state
+        .attachment_files
+        .write(&attachment_id, &bytes)
+        .await
+        .map_err(AppError::internal)?;
+    record.uploaded = true;
+    state.engine.store().save_attachment(&record).await?;
+    let base = super::chatkit::base_url(&headers);
+    let attachment =
+        crate::engine::attachment_wire(&record, &SignedLinks(state.auth.clone()), &base);
+    Ok(axum::Json(attachment).into_response())
+}
+
+/// Serves the bytes for previews, inertly: never sniffed, never run as a page.
+pub async fn content(
+    State(state): State<AppState>,
+    Path(attachment_id): Path<String>,
+    Query(link): Query<LinkToken>,
+) -> Result<Response, AppError> {
+    let user_id = state.auth.verify_attachment(&link.token, &attachment_id)?;
+    let record = state
+        .engine
+        .store()
+        .get_attachment(&user_id, &attachment_id)
+        .await?
+        .filter(|r| r.uploaded)
+        .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id} not found")))?;
+    let bytes = state
+        .attachment_files
+        .read(&attachment_id)
+        .await
+        .map_err(|_| AppError::NotFound(format!("attachment {attachment_id} has no content")))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(mime) = HeaderValue::from_str(&record.mime_type) {
+        headers.insert(header::CONTENT_TYPE, mime);
+    }
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}

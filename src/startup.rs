@@ -1,0 +1,68 @@
+//! Boot sequence: env → config → tracing → store (+ migrations) → serve. Every failure is a
+//! one-line message naming what is wrong, and a non-zero exit.
+
+use crate::config::{Config, LogFormat};
+use crate::server::{self, AppState, StateParts};
+use leptos::prelude::get_configuration;
+use std::sync::Arc;
+
+pub async fn run() -> Result<(), String> {
+    let config = Config::from_process_env().map_err(|e| e.to_string())?;
+    init_tracing(config.log_format);
+    let leptos = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
+    let leptos_options = leptos.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        format!(
+            "DATA_DIR={}: cannot create it: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let secret_key = config.resolve_secret_key().map_err(|e| e.to_string())?;
+    let store = crate::store::connect(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot open the {} database: {e}",
+                config.database_backend()
+            )
+        })?;
+    tracing::info!(
+        backend = store.backend(),
+        config = %config.app_origin,
+        model = if config.llm.is_some() { "openai-compatible" } else { "offline" },
+        "store ready, migrations applied"
+    );
+
+    let (responder, actions) = crate::engine::scripted_parts();
+    let state = AppState::build(StateParts {
+        leptos_options,
+        config: Arc::new(config),
+        store,
+        secret_key,
+        responder,
+        actions,
+        loopback: addr.ip().is_loopback(),
+    });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}/professor-lock");
+    server::serve(listener, state)
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

@@ -1,0 +1,127 @@
+//! Persistence: threads, items, attachments, feedback and bets behind one `Store` trait, with a
+//! SQLite and a Postgres implementation generated from one body (`sql_store.rs`), and one test
+//! suite (`suite.rs`) run against both.
+//!
+//! The store knows rows, not protocol types: items are kept as their wire JSON with indexed
+//! columns beside it, so the engine decides what an item is and the store only keeps order,
+//! ownership and paging exact. Every method takes the caller's user id and treats another
+//! user's rows exactly like absent ones.
+
+mod records;
+mod sql_store;
+#[cfg(test)]
+mod suite;
+
+pub use records::*;
+pub use sql_store::{connect, PostgresStore, SqliteStore};
+
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type SharedStore = Arc<dyn Store>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cursor {0} does not name an item of this listing")]
+    InvalidCursor(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One write of a turn. Turns hand their writes to the store in batches so concurrent turns can
+/// share a transaction (group commit) instead of paying one commit per event.
+#[derive(Clone, Debug)]
+pub enum WriteOp {
+    SaveThread(ThreadRecord),
+    SaveItem(ItemRecord),
+    DeleteItem {
+        user_id: String,
+        thread_id: String,
+        item_id: String,
+    },
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// Round trip to the database; the latency is reported by /health.
+    async fn ping(&self) -> StoreResult<Duration>;
+
+    async fn create_thread(&self, thread: &ThreadRecord) -> StoreResult<()>;
+    async fn get_thread(&self, user_id: &str, thread_id: &str)
+        -> StoreResult<Option<ThreadRecord>>;
+    /// Saves title, status and metadata; `false` when the thread is not the user's.
+    async fn update_thread(&self, thread: &ThreadRecord) -> StoreResult<bool>;
+    /// Deletes the thread, its items and feedback; `false` when the thread is not the user's.
+    async fn delete_thread(&self, user_id: &str, thread_id: &str) -> StoreResult<bool>;
+    async fn list_threads(
+        &self,
+        user_id: &str,
+        query: &PageQuery,
+    ) -> StoreResult<Page<ThreadRecord>>;
+
+    /// Inserts or replaces (same id) an item; `false` when the thread is not the user's.
+    async fn save_item(&self, item: &ItemRecord) -> StoreResult<bool>;
+    async fn get_item(
+        &self,
+        user_id: &str,
+        thread_id: &str,
+        item_id: &str,
+    ) -> StoreResult<Option<ItemRecord>>;
+    async fn delete_item(&self, user_id: &str, thread_id: &str, item_id: &str)
+        -> StoreResult<bool>;
+    /// Visible items only, unless `include_hidden` (the model's view of a thread).
+    async fn list_items(
+        &self,
+        user_id: &str,
+        thread_id: &str,
+        query: &PageQuery,
+        include_hidden: bool,
+    ) -> StoreResult<Page<ItemRecord>>;
+    /// Deletes every item after `item_id` (hidden ones too); returns the deleted ids, oldest first.
+    async fn delete_items_after(
+        &self,
+        user_id: &str,
+        thread_id: &str,
+        item_id: &str,
+    ) -> StoreResult<Vec<String>>;
+
+    /// Applies the writes in one transaction, in order.
+    async fn commit(&self, ops: &[WriteOp]) -> StoreResult<()>;
+
+    async fn save_attachment(&self, attachment: &AttachmentRecord) -> StoreResult<()>;
+    async fn get_attachment(
+        &self,
+        user_id: &str,
+        attachment_id: &str,
+    ) -> StoreResult<Option<AttachmentRecord>>;
+    async fn delete_attachment(&self, user_id: &str, attachment_id: &str) -> StoreResult<bool>;
+
+    async fn add_feedback(&self, feedback: &FeedbackRecord) -> StoreResult<()>;
+    async fn list_feedback(
+        &self,
+        user_id: &str,
+        thread_id: &str,
+    ) -> StoreResult<Vec<FeedbackRecord>>;
+
+    /// Saves the bet unless the user already placed one with the same idempotency key; returns
+    /// the stored bet and whether this call created it.
+    async fn place_bet(&self, bet: &BetRecord) -> StoreResult<(BetRecord, bool)>;
+    async fn list_bets(&self, user_id: &str) -> StoreResult<Vec<BetRecord>>;
+}
+
+/// Default and maximum page sizes (chatkit-protocol.md §14: 0 or absent → 20, cap at 100).
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Retry policy for connecting at start-up: a database that is still booting gets a few
+/// seconds, an unreachable one a clear error soon after.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

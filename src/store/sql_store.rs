@@ -1,0 +1,623 @@
+//! The SQL implementation of `Store`, written once and expanded for SQLite and Postgres.
+//!
+//! Both dialects accept the same statements here (`$n` parameters, row-value comparison,
+//! `ON CONFLICT … DO UPDATE … WHERE`, booleans), so one macro body serves both pools; only the
+//! migrations differ. Order is `(created_at, id)`; `created_at` is microseconds since the epoch.
+
+use super::*;
+use crate::ids::micros_to_time;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Instant;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+/// Opens the database the URL names, applies its migrations and returns the store.
+/// `sqlite:` URLs (file created if missing) and `postgres://` / `postgresql://` URLs.
+pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SharedStore> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Arc::new(PostgresStore { pool }))
+    } else {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Arc::new(SqliteStore { pool }))
+    }
+}
+
+type ThreadRow = (String, String, i64, Option<String>, String, String);
+type ItemRow = (String, String, String, i64, String, bool, String);
+type AttachmentRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    bool,
+    i64,
+);
+type BetRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+);
+
+fn thread_from_row(row: ThreadRow) -> ThreadRecord {
+    ThreadRecord {
+        id: row.0,
+        user_id: row.1,
+        created_at: micros_to_time(row.2),
+        title: row.3,
+        status: row.4,
+        metadata: row.5,
+    }
+}
+
+fn item_from_row(row: ItemRow) -> ItemRecord {
+    ItemRecord {
+        id: row.0,
+        thread_id: row.1,
+        user_id: row.2,
+        created_at: micros_to_time(row.3),
+        item_type: row.4,
+        hidden: row.5,
+        data: row.6,
+    }
+}
+
+fn attachment_from_row(row: AttachmentRow) -> AttachmentRecord {
+    AttachmentRecord {
+        id: row.0,
+        user_id: row.1,
+        thread_id: row.2,
+        name: row.3,
+        mime_type: row.4,
+        size_bytes: row.5,
+        uploaded: row.6,
+        created_at: micros_to_time(row.7),
+    }
+}
+
+fn bet_from_row(row: BetRow) -> BetRecord {
+    BetRecord {
+        id: row.0,
+        user_id: row.1,
+        thread_id: row.2,
+        idempotency_key: row.3,
+        stake_cents: row.4,
+        payout_cents: row.5,
+        odds_american: row.6,
+        legs: row.7,
+        status: row.8,
+        created_at: micros_to_time(row.9),
+    }
+}
+
+/// Turns `limit + 1` fetched rows into a page with an exact `has_more`.
+fn into_page<T>(mut rows: Vec<T>, limit: u32, id_of: impl Fn(&T) -> &str) -> Page<T> {
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let after = if has_more {
+        rows.last().map(|r| id_of(r).to_owned())
+    } else {
+        None
+    };
+    Page {
+        data: rows,
+        has_more,
+        after,
+    }
+}
+
+// Listing statements by (order, has cursor). The cursor row's position is passed as two
+// parameters so an unknown cursor is reported instead of silently yielding an empty page.
+const LIST_THREADS: [[&str; 2]; 2] = [
+    [
+        "SELECT id, user_id, created_at, title, status, metadata FROM chatkit_threads \
+         WHERE user_id = $1 ORDER BY created_at ASC, id ASC LIMIT $2",
+        "SELECT id, user_id, created_at, title, status, metadata FROM chatkit_threads \
+         WHERE user_id = $1 AND (created_at, id) > ($3, $4) ORDER BY created_at ASC, id ASC LIMIT $2",
+    ],
+    [
+        "SELECT id, user_id, created_at, title, status, metadata FROM chatkit_threads \
+         WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT id, user_id, created_at, title, status, metadata FROM chatkit_threads \
+         WHERE user_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT $2",
+    ],
+];
+
+const LIST_ITEMS: [[&str; 2]; 2] = [
+    [
+        "SELECT id, thread_id, user_id, created_at, item_type, hidden, data FROM chatkit_thread_items \
+         WHERE thread_id = $1 AND user_id = $2 AND (NOT hidden OR $3) \
+         ORDER BY created_at ASC, id ASC LIMIT $4",
+        "SELECT id, thread_id, user_id, created_at, item_type, hidden, data FROM chatkit_thread_items \
+         WHERE thread_id = $1 AND user_id = $2 AND (NOT hidden OR $3) AND (created_at, id) > ($5, $6) \
+         ORDER BY created_at ASC, id ASC LIMIT $4",
+    ],
+    [
+        "SELECT id, thread_id, user_id, created_at, item_type, hidden, data FROM chatkit_thread_items \
+         WHERE thread_id = $1 AND user_id = $2 AND (NOT hidden OR $3) \
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+        "SELECT id, thread_id, user_id, created_at, item_type, hidden, data FROM chatkit_thread_items \
+         WHERE thread_id = $1 AND user_id = $2 AND (NOT hidden OR $3) AND (created_at, id) < ($5, $6) \
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+    ],
+];
+
+fn order_index(order: SortOrder) -> usize {
+    match order {
+        SortOrder::Asc => 0,
+        SortOrder::Desc => 1,
+    }
+}
+
+const UPSERT_THREAD: &str = "INSERT INTO chatkit_threads (id, user_id, created_at, title, status, metadata) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, metadata = excluded.metadata \
+     WHERE chatkit_threads.user_id = excluded.user_id";
+
+const UPSERT_ITEM: &str = "INSERT INTO chatkit_thread_items (id, thread_id, user_id, created_at, item_type, hidden, data) \
+     SELECT $1, $2, $3, $4, $5, $6, $7 \
+     WHERE EXISTS (SELECT 1 FROM chatkit_threads WHERE id = $2 AND user_id = $3) \
+     ON CONFLICT (id) DO UPDATE SET item_type = excluded.item_type, hidden = excluded.hidden, data = excluded.data \
+     WHERE chatkit_thread_items.user_id = excluded.user_id AND chatkit_thread_items.thread_id = excluded.thread_id";
+
+const DELETE_ITEM: &str =
+    "DELETE FROM chatkit_thread_items WHERE id = $1 AND thread_id = $2 AND user_id = $3";
+
+macro_rules! sql_store {
+    ($store:ident, $backend:literal, $db:ty) => {
+        impl $store {
+            async fn write_op(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                op: &WriteOp,
+            ) -> StoreResult<u64> {
+                let affected = match op {
+                    WriteOp::SaveThread(t) => {
+                        sqlx::query(UPSERT_THREAD)
+                            .bind(&t.id)
+                            .bind(&t.user_id)
+                            .bind(t.created_at.timestamp_micros())
+                            .bind(&t.title)
+                            .bind(&t.status)
+                            .bind(&t.metadata)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                    }
+                    WriteOp::SaveItem(i) => {
+                        sqlx::query(UPSERT_ITEM)
+                            .bind(&i.id)
+                            .bind(&i.thread_id)
+                            .bind(&i.user_id)
+                            .bind(i.created_at.timestamp_micros())
+                            .bind(&i.item_type)
+                            .bind(i.hidden)
+                            .bind(&i.data)
+                            .execute(&mut *conn)
+                            .await?
+                            .rows_affected()
+                    }
+                    WriteOp::DeleteItem {
+                        user_id,
+                        thread_id,
+                        item_id,
+                    } => sqlx::query(DELETE_ITEM)
+                        .bind(item_id)
+                        .bind(thread_id)
+                        .bind(user_id)
+                        .execute(&mut *conn)
+                        .await?
+                        .rows_affected(),
+                };
+                Ok(affected)
+            }
+
+            async fn thread_position(&self, user_id: &str, thread_id: &str) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "SELECT created_at FROM chatkit_threads WHERE id = $1 AND user_id = $2",
+                )
+                .bind(thread_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn item_position(
+                &self,
+                user_id: &str,
+                thread_id: &str,
+                item_id: &str,
+            ) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "SELECT created_at FROM chatkit_thread_items WHERE id = $1 AND thread_id = $2 AND user_id = $3",
+                )
+                .bind(item_id)
+                .bind(thread_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn ping(&self) -> StoreResult<Duration> {
+                let started = Instant::now();
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(started.elapsed())
+            }
+
+            async fn create_thread(&self, thread: &ThreadRecord) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO chatkit_threads (id, user_id, created_at, title, status, metadata) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&thread.id)
+                .bind(&thread.user_id)
+                .bind(thread.created_at.timestamp_micros())
+                .bind(&thread.title)
+                .bind(&thread.status)
+                .bind(&thread.metadata)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn get_thread(&self, user_id: &str, thread_id: &str) -> StoreResult<Option<ThreadRecord>> {
+                let row: Option<ThreadRow> = sqlx::query_as(
+                    "SELECT id, user_id, created_at, title, status, metadata FROM chatkit_threads \
+                     WHERE id = $1 AND user_id = $2",
+                )
+                .bind(thread_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(thread_from_row))
+            }
+
+            async fn update_thread(&self, thread: &ThreadRecord) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE chatkit_threads SET title = $1, status = $2, metadata = $3 \
+                     WHERE id = $4 AND user_id = $5",
+                )
+                .bind(&thread.title)
+                .bind(&thread.status)
+                .bind(&thread.metadata)
+                .bind(&thread.id)
+                .bind(&thread.user_id)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn delete_thread(&self, user_id: &str, thread_id: &str) -> StoreResult<bool> {
+                // Items and feedback go with the thread (ON DELETE CASCADE).
+                let done = sqlx::query("DELETE FROM chatkit_threads WHERE id = $1 AND user_id = $2")
+                    .bind(thread_id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn list_threads(&self, user_id: &str, query: &PageQuery) -> StoreResult<Page<ThreadRecord>> {
+                let fetch = i64::from(query.limit) + 1;
+                let order = order_index(query.order);
+                let rows: Vec<ThreadRow> = match &query.after {
+                    None => {
+                        sqlx::query_as(LIST_THREADS[order][0])
+                            .bind(user_id)
+                            .bind(fetch)
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                    Some(cursor) => {
+                        let at = self
+                            .thread_position(user_id, cursor)
+                            .await?
+                            .ok_or_else(|| StoreError::InvalidCursor(cursor.clone()))?;
+                        sqlx::query_as(LIST_THREADS[order][1])
+                            .bind(user_id)
+                            .bind(fetch)
+                            .bind(at)
+                            .bind(cursor)
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                };
+                Ok(into_page(
+                    rows.into_iter().map(thread_from_row).collect(),
+                    query.limit,
+                    |t| &t.id,
+                ))
+            }
+
+            async fn save_item(&self, item: &ItemRecord) -> StoreResult<bool> {
+                let mut conn = self.pool.acquire().await?;
+                let affected = Self::write_op(&mut conn, &WriteOp::SaveItem(item.clone())).await?;
+                Ok(affected == 1)
+            }
+
+            async fn get_item(
+                &self,
+                user_id: &str,
+                thread_id: &str,
+                item_id: &str,
+            ) -> StoreResult<Option<ItemRecord>> {
+                let row: Option<ItemRow> = sqlx::query_as(
+                    "SELECT id, thread_id, user_id, created_at, item_type, hidden, data \
+                     FROM chatkit_thread_items WHERE id = $1 AND thread_id = $2 AND user_id = $3",
+                )
+                .bind(item_id)
+                .bind(thread_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(item_from_row))
+            }
+
+            async fn delete_item(&self, user_id: &str, thread_id: &str, item_id: &str) -> StoreResult<bool> {
+                let done = sqlx::query(DELETE_ITEM)
+                    .bind(item_id)
+                    .bind(thread_id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn list_items(
+                &self,
+                user_id: &str,
+                thread_id: &str,
+                query: &PageQuery,
+                include_hidden: bool,
+            ) -> StoreResult<Page<ItemRecord>> {
+                let fetch = i64::from(query.limit) + 1;
+                let order = order_index(query.order);
+                let rows: Vec<ItemRow> = match &query.after {
+                    None => {
+                        sqlx::query_as(LIST_ITEMS[order][0])
+                            .bind(thread_id)
+                            .bind(user_id)
+                            .bind(include_hidden)
+                            .bind(fetch)
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                    Some(cursor) => {
+                        let at = self
+                            .item_position(user_id, thread_id, cursor)
+                            .await?
+                            .ok_or_else(|| StoreError::InvalidCursor(cursor.clone()))?;
+                        sqlx::query_as(LIST_ITEMS[order][1])
+                            .bind(thread_id)
+                            .bind(user_id)
+                            .bind(include_hidden)
+                            .bind(fetch)
+                            .bind(at)
+                            .bind(cursor)
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                };
+                Ok(into_page(
+                    rows.into_iter().map(item_from_row).collect(),
+                    query.limit,
+                    |i| &i.id,
+                ))
+            }
+
+            async fn delete_items_after(
+                &self,
+                user_id: &str,
+                thread_id: &str,
+                item_id: &str,
+            ) -> StoreResult<Vec<String>> {
+                let mut tx = self.pool.begin().await?;
+                let at: Option<i64> = sqlx::query_scalar(
+                    "SELECT created_at FROM chatkit_thread_items WHERE id = $1 AND thread_id = $2 AND user_id = $3",
+                )
+                .bind(item_id)
+                .bind(thread_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(at) = at else {
+                    return Ok(Vec::new());
+                };
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM chatkit_thread_items WHERE thread_id = $1 AND user_id = $2 \
+                     AND (created_at, id) > ($3, $4) ORDER BY created_at ASC, id ASC",
+                )
+                .bind(thread_id)
+                .bind(user_id)
+                .bind(at)
+                .bind(item_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM chatkit_thread_items WHERE thread_id = $1 AND user_id = $2 \
+                     AND (created_at, id) > ($3, $4)",
+                )
+                .bind(thread_id)
+                .bind(user_id)
+                .bind(at)
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(ids)
+            }
+
+            async fn commit(&self, ops: &[WriteOp]) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                for op in ops {
+                    Self::write_op(&mut tx, op).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn save_attachment(&self, a: &AttachmentRecord) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO chatkit_attachments \
+                     (id, user_id, thread_id, name, mime_type, size_bytes, uploaded, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (id) DO UPDATE SET thread_id = excluded.thread_id, uploaded = excluded.uploaded \
+                     WHERE chatkit_attachments.user_id = excluded.user_id",
+                )
+                .bind(&a.id)
+                .bind(&a.user_id)
+                .bind(&a.thread_id)
+                .bind(&a.name)
+                .bind(&a.mime_type)
+                .bind(a.size_bytes)
+                .bind(a.uploaded)
+                .bind(a.created_at.timestamp_micros())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn get_attachment(&self, user_id: &str, id: &str) -> StoreResult<Option<AttachmentRecord>> {
+                let row: Option<AttachmentRow> = sqlx::query_as(
+                    "SELECT id, user_id, thread_id, name, mime_type, size_bytes, uploaded, created_at \
+                     FROM chatkit_attachments WHERE id = $1 AND user_id = $2",
+                )
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(attachment_from_row))
+            }
+
+            async fn delete_attachment(&self, user_id: &str, id: &str) -> StoreResult<bool> {
+                let done = sqlx::query("DELETE FROM chatkit_attachments WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn add_feedback(&self, f: &FeedbackRecord) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO chatkit_feedback (user_id, thread_id, item_id, kind, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&f.user_id)
+                .bind(&f.thread_id)
+                .bind(&f.item_id)
+                .bind(&f.kind)
+                .bind(f.created_at.timestamp_micros())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn list_feedback(&self, user_id: &str, thread_id: &str) -> StoreResult<Vec<FeedbackRecord>> {
+                let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT user_id, thread_id, item_id, kind, created_at FROM chatkit_feedback \
+                     WHERE user_id = $1 AND thread_id = $2 ORDER BY created_at ASC, item_id ASC",
+                )
+                .bind(user_id)
+                .bind(thread_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| FeedbackRecord {
+                        user_id: r.0,
+                        thread_id: r.1,
+                        item_id: r.2,
+                        kind: r.3,
+                        created_at: micros_to_time(r.4),
+                    })
+                    .collect())
+            }
+
+            async fn place_bet(&self, bet: &BetRecord) -> StoreResult<(BetRecord, bool)> {
+                let inserted = sqlx::query(
+                    "INSERT INTO bets (id, user_id, thread_id, idempotency_key, stake_cents, payout_cents, \
+                     odds_american, legs, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     ON CONFLICT (user_id, idempotency_key) DO NOTHING",
+                )
+                .bind(&bet.id)
+                .bind(&bet.user_id)
+                .bind(&bet.thread_id)
+                .bind(&bet.idempotency_key)
+                .bind(bet.stake_cents)
+                .bind(bet.payout_cents)
+                .bind(bet.odds_american)
+                .bind(&bet.legs)
+                .bind(&bet.status)
+                .bind(bet.created_at.timestamp_micros())
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    == 1;
+                let row: BetRow = sqlx::query_as(
+                    "SELECT id, user_id, thread_id, idempotency_key, stake_cents, payout_cents, odds_american, \
+                     legs, status, created_at FROM bets WHERE user_id = $1 AND idempotency_key = $2",
+                )
+                .bind(&bet.user_id)
+                .bind(&bet.idempotency_key)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok((bet_from_row(row), inserted))
+            }
+
+            async fn list_bets(&self, user_id: &str) -> StoreResult<Vec<BetRecord>> {
+                let rows: Vec<BetRow> = sqlx::query_as(
+                    "SELECT id, user_id, thread_id, idempotency_key, stake_cents, payout_cents, odds_american, \
+                     legs, status, created_at FROM bets WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(bet_from_row).collect())
+            }
+        }
+    };
+}
+
+sql_store!(SqliteStore, "sqlite", sqlx::Sqlite);
+sql_store!(PostgresStore, "postgres", sqlx::Postgres);

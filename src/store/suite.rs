@@ -1,0 +1,483 @@
+//! The one store test suite, run against SQLite (a temp file) and Postgres
+//! (`PL_TEST_DATABASE_URL`, default the machine's local `test` database). Each test works
+//! under fresh random user ids, so runs never see each other's rows.
+
+use super::*;
+use crate::ids::{new_id, now, IdKind};
+
+fn user() -> String {
+    new_id(IdKind::Session)
+}
+
+fn thread(user_id: &str) -> ThreadRecord {
+    ThreadRecord {
+        id: new_id(IdKind::Thread),
+        user_id: user_id.to_owned(),
+        created_at: now(),
+        title: None,
+        status: r#"{"type":"active"}"#.into(),
+        metadata: "{}".into(),
+    }
+}
+
+fn item(t: &ThreadRecord, hidden: bool) -> ItemRecord {
+    let id = new_id(IdKind::Message);
+    ItemRecord {
+        data: format!(r#"{{"id":"{id}","type":"assistant_message"}}"#),
+        id,
+        thread_id: t.id.clone(),
+        user_id: t.user_id.clone(),
+        created_at: now(),
+        item_type: if hidden {
+            "hidden_context_item"
+        } else {
+            "assistant_message"
+        }
+        .into(),
+        hidden,
+    }
+}
+
+fn ids<T>(rows: &[T], id: impl Fn(&T) -> &str) -> Vec<String> {
+    rows.iter().map(|r| id(r).to_owned()).collect()
+}
+
+async fn walk_items(s: &dyn Store, t: &ThreadRecord, limit: u32, order: SortOrder) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after = None;
+    for _ in 0..100 {
+        let page = s
+            .list_items(
+                &t.user_id,
+                &t.id,
+                &PageQuery::new(limit, order, after.clone()),
+                false,
+            )
+            .await
+            .unwrap();
+        assert!(page.data.len() <= limit as usize);
+        assert_eq!(
+            page.has_more,
+            page.after.is_some(),
+            "after is set exactly when has_more"
+        );
+        seen.extend(ids(&page.data, |i| &i.id));
+        if !page.has_more {
+            return seen;
+        }
+        after = page.after;
+    }
+    panic!("paging did not end");
+}
+
+pub async fn thread_round_trip(s: SharedStore) {
+    let u = user();
+    let mut t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    assert_eq!(s.get_thread(&u, &t.id).await.unwrap().as_ref(), Some(&t));
+
+    t.title = Some("NBA tonight".into());
+    t.status = r#"{"type":"locked","reason":"settled"}"#.into();
+    assert!(s.update_thread(&t).await.unwrap());
+    assert_eq!(s.get_thread(&u, &t.id).await.unwrap(), Some(t.clone()));
+
+    let i = item(&t, false);
+    assert!(s.save_item(&i).await.unwrap());
+    assert_eq!(s.get_item(&u, &t.id, &i.id).await.unwrap(), Some(i.clone()));
+    s.add_feedback(&FeedbackRecord {
+        user_id: u.clone(),
+        thread_id: t.id.clone(),
+        item_id: i.id.clone(),
+        kind: "positive".into(),
+        created_at: now(),
+    })
+    .await
+    .unwrap();
+
+    assert!(s.delete_thread(&u, &t.id).await.unwrap());
+    assert_eq!(s.get_thread(&u, &t.id).await.unwrap(), None);
+    assert_eq!(
+        s.get_item(&u, &t.id, &i.id).await.unwrap(),
+        None,
+        "items cascade"
+    );
+    assert!(
+        s.list_feedback(&u, &t.id).await.unwrap().is_empty(),
+        "feedback cascades"
+    );
+    assert!(
+        !s.delete_thread(&u, &t.id).await.unwrap(),
+        "second delete finds nothing"
+    );
+}
+
+pub async fn item_replace_and_delete(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let mut i = item(&t, false);
+    assert!(s.save_item(&i).await.unwrap());
+    i.data = r#"{"replaced":true}"#.into();
+    assert!(s.save_item(&i).await.unwrap(), "same id replaces");
+    let page = s
+        .list_items(&u, &t.id, &PageQuery::new(10, SortOrder::Asc, None), false)
+        .await
+        .unwrap();
+    assert_eq!(page.data, vec![i.clone()]);
+    assert!(s.delete_item(&u, &t.id, &i.id).await.unwrap());
+    assert!(!s.delete_item(&u, &t.id, &i.id).await.unwrap());
+}
+
+pub async fn thread_paging(s: SharedStore) {
+    let u = user();
+    let mut created = Vec::new();
+    for _ in 0..5 {
+        let t = thread(&u);
+        s.create_thread(&t).await.unwrap();
+        created.push(t.id);
+    }
+    let all_asc = s
+        .list_threads(&u, &PageQuery::new(100, SortOrder::Asc, None))
+        .await
+        .unwrap();
+    assert_eq!(ids(&all_asc.data, |t| &t.id), created);
+    assert!(!all_asc.has_more);
+    assert_eq!(all_asc.after, None);
+
+    let mut reversed = created.clone();
+    reversed.reverse();
+    for (order, expected) in [(SortOrder::Asc, &created), (SortOrder::Desc, &reversed)] {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = s
+                .list_threads(&u, &PageQuery::new(2, order, after))
+                .await
+                .unwrap();
+            seen.extend(ids(&page.data, |t| &t.id));
+            assert_eq!(page.has_more, page.after.is_some());
+            if !page.has_more {
+                break;
+            }
+            after = page.after;
+        }
+        assert_eq!(
+            &seen, expected,
+            "cursor walk reproduces the listing ({order:?})"
+        );
+    }
+
+    // has_more is exact at the boundary: n-1 says more, n says no more.
+    let four = s
+        .list_threads(&u, &PageQuery::new(4, SortOrder::Desc, None))
+        .await
+        .unwrap();
+    assert!(four.has_more);
+    let five = s
+        .list_threads(&u, &PageQuery::new(5, SortOrder::Desc, None))
+        .await
+        .unwrap();
+    assert!(!five.has_more);
+    assert_eq!(five.data.len(), 5);
+}
+
+pub async fn item_paging_skips_hidden(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let mut visible = Vec::new();
+    for n in 0..7 {
+        let hidden = n % 3 == 1;
+        let i = item(&t, hidden);
+        s.save_item(&i).await.unwrap();
+        if !hidden {
+            visible.push(i.id);
+        }
+    }
+    assert_eq!(visible.len(), 5);
+    let mut reversed = visible.clone();
+    reversed.reverse();
+    for limit in [1, 2, 4, 5, 6] {
+        assert_eq!(
+            walk_items(s.as_ref(), &t, limit, SortOrder::Asc).await,
+            visible
+        );
+        assert_eq!(
+            walk_items(s.as_ref(), &t, limit, SortOrder::Desc).await,
+            reversed
+        );
+    }
+    // A page of 4 is full (no short page from hidden rows) and knows one more follows.
+    let page = s
+        .list_items(&u, &t.id, &PageQuery::new(4, SortOrder::Asc, None), false)
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 4);
+    assert!(page.has_more);
+    let with_hidden = s
+        .list_items(&u, &t.id, &PageQuery::new(100, SortOrder::Asc, None), true)
+        .await
+        .unwrap();
+    assert_eq!(with_hidden.data.len(), 7);
+}
+
+pub async fn unknown_cursor_is_an_error(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let err = s
+        .list_items(
+            &u,
+            &t.id,
+            &PageQuery::new(5, SortOrder::Asc, Some("msg_nope".into())),
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidCursor(c) if c == "msg_nope"));
+    let err = s
+        .list_threads(
+            &u,
+            &PageQuery::new(5, SortOrder::Asc, Some("thr_nope".into())),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidCursor(_)));
+}
+
+pub async fn delete_after_removes_later_items(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let items: Vec<ItemRecord> = (0..5).map(|n| item(&t, n == 3)).collect();
+    for i in &items {
+        s.save_item(i).await.unwrap();
+    }
+    let removed = s.delete_items_after(&u, &t.id, &items[1].id).await.unwrap();
+    assert_eq!(
+        removed,
+        ids(&items[2..], |i| &i.id),
+        "hidden ones too, oldest first"
+    );
+    let left = s
+        .list_items(&u, &t.id, &PageQuery::new(10, SortOrder::Asc, None), true)
+        .await
+        .unwrap();
+    assert_eq!(ids(&left.data, |i| &i.id), ids(&items[..2], |i| &i.id));
+}
+
+pub async fn batched_commit(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    let first = item(&t, false);
+    let second = item(&t, false);
+    let ops = vec![
+        WriteOp::SaveThread(t.clone()),
+        WriteOp::SaveItem(first.clone()),
+        WriteOp::SaveItem(second.clone()),
+        WriteOp::DeleteItem {
+            user_id: u.clone(),
+            thread_id: t.id.clone(),
+            item_id: first.id.clone(),
+        },
+    ];
+    s.commit(&ops).await.unwrap();
+    assert_eq!(s.get_thread(&u, &t.id).await.unwrap(), Some(t.clone()));
+    let left = s
+        .list_items(&u, &t.id, &PageQuery::new(10, SortOrder::Asc, None), false)
+        .await
+        .unwrap();
+    assert_eq!(left.data, vec![second]);
+}
+
+/// User B sees none of A's rows and changes none of them.
+pub async fn other_users_rows_are_absent(s: SharedStore) {
+    let (a, b) = (user(), user());
+    let mut t = thread(&a);
+    t.title = Some("A's thread".into());
+    s.create_thread(&t).await.unwrap();
+    let i = item(&t, false);
+    s.save_item(&i).await.unwrap();
+    let att = AttachmentRecord {
+        id: new_id(IdKind::Attachment),
+        user_id: a.clone(),
+        thread_id: None,
+        name: "slip.png".into(),
+        mime_type: "image/png".into(),
+        size_bytes: 10,
+        uploaded: true,
+        created_at: now(),
+    };
+    s.save_attachment(&att).await.unwrap();
+
+    assert_eq!(s.get_thread(&b, &t.id).await.unwrap(), None);
+    assert!(s
+        .list_threads(&b, &PageQuery::new(10, SortOrder::Desc, None))
+        .await
+        .unwrap()
+        .data
+        .is_empty());
+    let mut stolen = t.clone();
+    stolen.user_id = b.clone();
+    stolen.title = Some("mine now".into());
+    assert!(!s.update_thread(&stolen).await.unwrap());
+    // An upsert by B with A's thread id must not take the row over either.
+    s.commit(&[WriteOp::SaveThread(stolen.clone())]).await.ok();
+    assert!(!s.delete_thread(&b, &t.id).await.unwrap());
+    assert_eq!(s.get_item(&b, &t.id, &i.id).await.unwrap(), None);
+    assert!(s
+        .list_items(&b, &t.id, &PageQuery::new(10, SortOrder::Asc, None), true)
+        .await
+        .unwrap()
+        .data
+        .is_empty());
+    let mut forged = item(&t, false);
+    forged.user_id = b.clone();
+    assert!(
+        !s.save_item(&forged).await.unwrap(),
+        "B cannot add items to A's thread"
+    );
+    let mut overwrite = i.clone();
+    overwrite.user_id = b.clone();
+    overwrite.data = "{}".into();
+    assert!(
+        !s.save_item(&overwrite).await.unwrap(),
+        "B cannot replace A's item"
+    );
+    assert!(!s.delete_item(&b, &t.id, &i.id).await.unwrap());
+    assert!(s
+        .delete_items_after(&b, &t.id, &i.id)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(s.get_attachment(&b, &att.id).await.unwrap(), None);
+    assert!(!s.delete_attachment(&b, &att.id).await.unwrap());
+
+    // A's data is unchanged.
+    assert_eq!(s.get_thread(&a, &t.id).await.unwrap(), Some(t.clone()));
+    assert_eq!(s.get_item(&a, &t.id, &i.id).await.unwrap(), Some(i));
+    assert_eq!(s.get_attachment(&a, &att.id).await.unwrap(), Some(att));
+}
+
+pub async fn attachments_round_trip(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let mut att = AttachmentRecord {
+        id: new_id(IdKind::Attachment),
+        user_id: u.clone(),
+        thread_id: None,
+        name: "ticket.pdf".into(),
+        mime_type: "application/pdf".into(),
+        size_bytes: 4096,
+        uploaded: false,
+        created_at: now(),
+    };
+    s.save_attachment(&att).await.unwrap();
+    att.uploaded = true;
+    att.thread_id = Some(t.id.clone());
+    s.save_attachment(&att).await.unwrap();
+    assert_eq!(
+        s.get_attachment(&u, &att.id).await.unwrap(),
+        Some(att.clone())
+    );
+    assert!(s.delete_attachment(&u, &att.id).await.unwrap());
+    assert_eq!(s.get_attachment(&u, &att.id).await.unwrap(), None);
+}
+
+pub async fn bets_are_idempotent(s: SharedStore) {
+    let u = user();
+    let bet = BetRecord {
+        id: new_id(IdKind::Bet),
+        user_id: u.clone(),
+        thread_id: None,
+        idempotency_key: "slip-1".into(),
+        stake_cents: 1000,
+        payout_cents: 2640,
+        odds_american: 164,
+        legs: "[]".into(),
+        status: "placed".into(),
+        created_at: now(),
+    };
+    let (stored, created) = s.place_bet(&bet).await.unwrap();
+    assert!(created);
+    assert_eq!(stored, bet);
+    let again = BetRecord {
+        id: new_id(IdKind::Bet),
+        ..bet.clone()
+    };
+    let (stored, created) = s.place_bet(&again).await.unwrap();
+    assert!(!created, "same key, no second bet");
+    assert_eq!(stored.id, bet.id);
+    assert_eq!(s.list_bets(&u).await.unwrap().len(), 1);
+    assert!(s.list_bets(&user()).await.unwrap().is_empty());
+}
+
+pub async fn ping_reports_latency(s: SharedStore) {
+    let latency = s.ping().await.unwrap();
+    assert!(latency < Duration::from_secs(5));
+}
+
+pub fn postgres_url() -> String {
+    std::env::var("PL_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+macro_rules! run_suite {
+    ($backend:ident, $open:expr) => {
+        mod $backend {
+            use super::*;
+            macro_rules! case {
+                ($name:ident) => {
+                    #[tokio::test]
+                    async fn $name() {
+                        let (store, _guard) = $open.await;
+                        super::$name(store).await;
+                    }
+                };
+            }
+            case!(thread_round_trip);
+            case!(item_replace_and_delete);
+            case!(thread_paging);
+            case!(item_paging_skips_hidden);
+            case!(unknown_cursor_is_an_error);
+            case!(delete_after_removes_later_items);
+            case!(batched_commit);
+            case!(other_users_rows_are_absent);
+            case!(attachments_round_trip);
+            case!(bets_are_idempotent);
+            case!(ping_reports_latency);
+        }
+    };
+}
+
+async fn open_sqlite() -> (SharedStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    let store = connect(&url, 4).await.unwrap();
+    // Migrating again is a no-op.
+    connect(&url, 4).await.unwrap();
+    (store, dir)
+}
+
+async fn open_postgres() -> (SharedStore, ()) {
+    let store = connect(&postgres_url(), 4).await.unwrap_or_else(|e| {
+        panic!(
+            "Postgres at {} is required for the store suite: {e}",
+            postgres_url()
+        )
+    });
+    (store, ())
+}
+
+run_suite!(on_sqlite, open_sqlite());
+run_suite!(on_postgres, open_postgres());
+
+#[tokio::test]
+async fn unreachable_database_is_a_clear_error() {
+    let err = connect("postgres://postgres@127.0.0.1:1/none", 1)
+        .await
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("database error"), "{err}");
+}

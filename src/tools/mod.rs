@@ -1,0 +1,178 @@
+//! The agent's tools. A tool declares its arguments as a Rust type (the JSON schema the model
+//! sees is derived from it with schemars), validates them, may stream widgets and progress
+//! through the turn while it runs, and returns compact JSON for the model.
+//!
+//! Adding a tool = one file implementing `TypedTool` + one line in the registry.
+
+use crate::config::BettingConfig;
+use crate::engine::Turn;
+use crate::providers::ProviderSet;
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What every tool may use besides the turn.
+#[derive(Clone)]
+pub struct ToolServices {
+    pub providers: ProviderSet,
+    pub betting: BettingConfig,
+}
+
+/// A tool's view of the running turn: stream widgets and progress, read the thread.
+pub struct ToolContext<'a> {
+    pub turn: &'a mut Turn,
+    pub services: &'a ToolServices,
+}
+
+/// A failure the model sees as the tool's result and can correct (bad arguments, no data).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ToolError(pub String);
+
+impl ToolError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ToolError(message.into())
+    }
+}
+
+/// The object-safe form the agent calls.
+#[async_trait]
+pub trait Tool: Send + Sync + 'static {
+    fn name(&self) -> &'static str;
+    fn description(&self) -> &'static str;
+    /// JSON schema of the arguments object.
+    fn parameters(&self) -> Value;
+    /// Runs with raw arguments from the model. Never panics on bad input: invalid JSON or
+    /// arguments come back as `{"error": ...}` for the model to correct.
+    async fn call(&self, ctx: &mut ToolContext<'_>, arguments: &str) -> Value;
+}
+
+/// A tool with typed arguments; implement this, not `Tool`.
+#[async_trait]
+pub trait TypedTool: Send + Sync + 'static {
+    type Args: DeserializeOwned + JsonSchema + Send;
+    const NAME: &'static str;
+    const DESCRIPTION: &'static str;
+    async fn run(&self, ctx: &mut ToolContext<'_>, args: Self::Args) -> Result<Value, ToolError>;
+}
+
+#[async_trait]
+impl<T: TypedTool> Tool for T {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn description(&self) -> &'static str {
+        T::DESCRIPTION
+    }
+
+    fn parameters(&self) -> Value {
+        let mut schema =
+            serde_json::to_value(schemars::schema_for!(T::Args)).unwrap_or_else(|_| json!({}));
+        // Chat-completions servers want a plain object schema, not a titled document.
+        if let Value::Object(map) = &mut schema {
+            map.remove("$schema");
+            map.remove("title");
+        }
+        schema
+    }
+
+    async fn call(&self, ctx: &mut ToolContext<'_>, arguments: &str) -> Value {
+        let raw = if arguments.trim().is_empty() {
+            "{}"
+        } else {
+            arguments
+        };
+        let args: T::Args = match serde_json::from_str(raw) {
+            Ok(args) => args,
+            Err(e) => {
+                return json!({"error": format!(
+                    "invalid arguments for {}: {e}. Send a JSON object matching the schema.",
+                    T::NAME
+                )})
+            }
+        };
+        match self.run(ctx, args).await {
+            Ok(result) => result,
+            Err(e) => json!({"error": e.0}),
+        }
+    }
+}
+
+/// The tools the agent offers, by name (sorted, so the model sees a stable list).
+#[derive(Clone, Default)]
+pub struct ToolRegistry {
+    tools: BTreeMap<&'static str, Arc<dyn Tool>>,
+}
+
+impl ToolRegistry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with(mut self, tool: impl Tool) -> Self {
+        self.tools.insert(tool.name(), Arc::new(tool));
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Tool>> {
+        self.tools.get(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Tool>> {
+        self.tools.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.tools.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, JsonSchema)]
+    struct EchoArgs {
+        /// What to echo.
+        text: String,
+    }
+
+    struct Echo;
+
+    #[async_trait]
+    impl TypedTool for Echo {
+        type Args = EchoArgs;
+        const NAME: &'static str = "echo";
+        const DESCRIPTION: &'static str = "Echoes its text.";
+        async fn run(
+            &self,
+            _ctx: &mut ToolContext<'_>,
+            args: EchoArgs,
+        ) -> Result<Value, ToolError> {
+            if args.text.is_empty() {
+                return Err(ToolError::new("text must not be empty"));
+            }
+            Ok(json!({"echo": args.text}))
+        }
+    }
+
+    #[test]
+    fn schema_is_derived_from_the_argument_type() {
+        let registry = ToolRegistry::new().with(Echo);
+        let echo = registry.get("echo").unwrap();
+        let schema = echo.parameters();
+        assert_eq!(schema["type"], "object");
+        assert_eq!(schema["properties"]["text"]["type"], "string");
+        assert_eq!(schema["required"], json!(["text"]));
+        assert!(schema.get("$schema").is_none());
+        assert_eq!(registry.len(), 1);
+    }
+}

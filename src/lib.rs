@@ -7,6 +7,8 @@ pub mod protocol;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod actions;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod engine;
@@ -24,6 +26,8 @@ pub mod startup;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod tools;
+#[cfg(feature = "ssr")]
+pub mod widgets;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -35,6 +35,14 @@ pub enum LogFormat {
     Json,
 }
 
+/// Who answers turns: the agent (default), or the scripted responder that exercises the
+/// whole protocol without a model (conformance runs and benchmarks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponderKind {
+    Agent,
+    Scripted,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JwtConfig {
     pub secret: Secret,
@@ -76,6 +84,7 @@ pub struct Config {
     pub guests_allowed: bool,
     pub cookie_secure: Option<bool>,
     pub log_format: LogFormat,
+    pub responder: ResponderKind,
     pub llm: Option<LlmConfig>,
     pub providers: ProviderEnv,
     pub app: AppConfig,
@@ -94,6 +103,7 @@ const PL_KEYS: &[&str] = &[
     "PL_COOKIE_SECURE",
     "PL_LOG_FORMAT",
     "PL_DB_MAX_CONNECTIONS",
+    "PL_RESPONDER",
     // Read by the test suites only.
     "PL_TEST_DATABASE_URL",
 ];
@@ -207,6 +217,16 @@ impl Config {
             }
         };
 
+        let responder = match get("PL_RESPONDER") {
+            None | Some("agent") => ResponderKind::Agent,
+            Some("scripted") => ResponderKind::Scripted,
+            Some(other) => {
+                return Err(err(format!(
+                    "PL_RESPONDER={other:?} must be agent or scripted"
+                )))
+            }
+        };
+
         let llm = match get("OPENAI_API_KEY") {
             None => None,
             Some(key) => {
@@ -274,6 +294,7 @@ impl Config {
             guests_allowed,
             cookie_secure: get_bool("PL_COOKIE_SECURE")?,
             log_format,
+            responder,
             llm,
             providers,
             app,

@@ -2,18 +2,19 @@
 
 use super::attachments::to_wire;
 use super::convert::{item_from_record, item_to_record, thread_from_record, thread_to_record};
-use super::seams::SyncActionContext;
+use super::seams::{ActionHandler, SyncActionContext};
 use super::{Engine, RequestContext};
 use crate::error::AppError;
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{
     page_limit, ChatKitRequest, CustomActionParams, Empty, FeedbackKind, Page, SortOrder,
-    SyncCustomActionResponse, Thread, ThreadItem, ThreadMetadata,
+    SyncCustomActionResponse, Thread, ThreadItem, ThreadMetadata, WidgetItem,
 };
 use crate::store::{
     self, AttachmentRecord, FeedbackRecord, PageQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use serde::Serialize;
+use std::sync::Arc;
 
 /// `threads.get_by_id` embeds this many items, ascending (as the SDK does).
 const EMBEDDED_ITEMS: u32 = 20;
@@ -82,6 +83,36 @@ async fn list_items(
         has_more: page.has_more,
         after: page.after,
     })
+}
+
+/// The handler for an action and the widget it came from (if any), or the 4xx that explains
+/// why there is none.
+pub(super) async fn action_target(
+    engine: &Engine,
+    user_id: &str,
+    thread_id: &str,
+    params: &CustomActionParams,
+) -> Result<(Arc<dyn ActionHandler>, Option<WidgetItem>), AppError> {
+    let sender = match &params.item_id {
+        Some(item_id) => match load_item(engine, user_id, thread_id, item_id).await? {
+            ThreadItem::Widget(widget) => Some(widget),
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "item {item_id} is not a widget"
+                )))
+            }
+        },
+        None => None,
+    };
+    let handler = engine
+        .inner
+        .actions
+        .get(&params.action.kind)
+        .cloned()
+        .ok_or_else(|| {
+            AppError::BadRequest(format!("unknown action type {:?}", params.action.kind))
+        })?;
+    Ok((handler, sender))
 }
 
 pub(super) async fn answer(
@@ -263,25 +294,7 @@ async fn sync_action(
 ) -> Result<String, AppError> {
     let user = ctx.user_id.as_str();
     let thread = load_thread(engine, user, &params.thread_id).await?;
-    let handler = engine
-        .inner
-        .actions
-        .get(&params.action.kind)
-        .cloned()
-        .ok_or_else(|| {
-            AppError::BadRequest(format!("unknown action type {:?}", params.action.kind))
-        })?;
-    let sender = match &params.item_id {
-        Some(item_id) => match load_item(engine, user, &thread.id, item_id).await? {
-            ThreadItem::Widget(widget) => Some(widget),
-            _ => {
-                return Err(AppError::BadRequest(format!(
-                    "item {item_id} is not a widget"
-                )))
-            }
-        },
-        None => None,
-    };
+    let (handler, sender) = action_target(engine, user, &thread.id, &params).await?;
     let context = SyncActionContext {
         user_id: user,
         thread: &thread,

@@ -3,7 +3,7 @@
 
 use super::attachments::to_wire;
 use super::convert::{item_to_record, thread_to_record};
-use super::json_ops::{load_item, load_thread};
+use super::json_ops::{action_target, load_item, load_thread};
 use super::seams::{ActionHandler, TurnInput};
 use super::turn::{Turn, TurnError};
 use super::{Engine, EventStream, RequestContext};
@@ -203,25 +203,7 @@ async fn plan(
         ChatKitRequest::CustomAction(req) => {
             let p = req.params;
             let thread = load_thread(engine, user, &p.thread_id).await?;
-            let sender = match &p.item_id {
-                Some(item_id) => match load_item(engine, user, &thread.id, item_id).await? {
-                    ThreadItem::Widget(widget) => Some(widget),
-                    _ => {
-                        return Err(AppError::BadRequest(format!(
-                            "item {item_id} is not a widget"
-                        )))
-                    }
-                },
-                None => None,
-            };
-            let handler = engine
-                .inner
-                .actions
-                .get(&p.action.kind)
-                .cloned()
-                .ok_or_else(|| {
-                    AppError::BadRequest(format!("unknown action type {:?}", p.action.kind))
-                })?;
+            let (handler, sender) = action_target(engine, user, &thread.id, &p).await?;
             Ok(Plan {
                 op,
                 thread,

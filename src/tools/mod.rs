@@ -4,6 +4,24 @@
 //!
 //! Adding a tool = one file implementing `TypedTool` + one line in the registry.
 
+pub mod build_parlay;
+pub mod get_odds;
+pub mod parlay_picks;
+pub mod registry;
+pub mod statmuse;
+pub mod support;
+pub mod trends;
+pub mod web_search;
+
+#[cfg(test)]
+mod engine_tests;
+#[cfg(test)]
+mod parlay_tests;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+pub use registry::standard_tools;
+
 use crate::config::BettingConfig;
 use crate::engine::Turn;
 use crate::providers::ProviderSet;

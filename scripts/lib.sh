@@ -1,0 +1,16 @@
+# Shared by the scripts: start the release server in the background and wait until it answers.
+# shellcheck shell=bash
+
+# wait_for_health PORT PID LOG: up to 60 s; on failure prints the server log and returns 1.
+wait_for_health() {
+  local port="$1" pid="$2" log="$3"
+  for _ in $(seq 600); do
+    curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "the server exited during start-up:" >&2; cat "$log" >&2; return 1
+    fi
+    sleep 0.1
+  done
+  echo "the server did not answer /health on port $port within 60 s:" >&2; cat "$log" >&2
+  return 1
+}

@@ -1,0 +1,286 @@
+//! `parlay.lock_in`: place the slip as a bet.
+//!
+//! In order: validate the payload and stake (nothing is written if anything is wrong); if this
+//! slip's key already has a bet, show that bet's receipt (a double click is one bet);
+//! re-quote every leg from the odds provider — if any price moved, show the slip with
+//! old → new prices and a confirm button instead of betting; otherwise save the bet with its
+//! odds snapshot (`store.place_bet`, idempotent by key), replace the slip with the receipt,
+//! and leave hidden context so the model knows what happened.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use num_traits::ToPrimitive;
+use serde_json::json;
+
+use super::{card_key, payload, payload_stake, resolve_slip};
+use crate::domain::{
+    combined_price, exact, format_odds, validate_parlay, validate_payout, Cents, DecimalOdds,
+};
+use crate::engine::{ActionHandler, Turn, TurnError};
+use crate::ids::{new_id, now, IdKind};
+use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
+use crate::store::BetRecord;
+use crate::tools::parlay_picks::requote;
+use crate::tools::support::{bet_limits, check_stake, display_format, fetch_board};
+use crate::tools::ToolServices;
+use crate::widgets::{bet_receipt, parlay_slip, price_text, BetReceipt, LockedLeg, SlipState};
+
+pub struct LockIn {
+    services: Arc<ToolServices>,
+}
+
+impl LockIn {
+    pub fn new(services: Arc<ToolServices>) -> Self {
+        Self { services }
+    }
+}
+
+/// Replaces the sender when it is this slip (or its receipt); otherwise adds a new widget.
+fn show(turn: &mut Turn, sender: Option<&WidgetItem>, key: &str, widget: WidgetRoot, copy: String) {
+    match sender.filter(|s| card_key(&s.widget) == Some(key)) {
+        Some(sender) => {
+            let mut item = sender.clone();
+            item.widget = widget;
+            item.copy_text = Some(copy);
+            turn.emit(ThreadStreamEvent::item_replaced(ThreadItem::Widget(item)));
+        }
+        None => {
+            turn.widget_done(widget, Some(copy));
+        }
+    }
+}
+
+/// A stored bet, ready to show; `None` if its snapshot is unreadable.
+pub fn receipt_from(bet: &BetRecord) -> Option<BetReceipt> {
+    let legs: Vec<LockedLeg> = serde_json::from_str(&bet.legs).ok()?;
+    let prices: Vec<_> = legs
+        .iter()
+        .map(|l| l.leg.decimal().ok().map(crate::domain::ParlayLeg::pending))
+        .collect::<Option<_>>()?;
+    let combined = combined_price(&prices)?;
+    Some(BetReceipt {
+        bet_id: bet.id.clone(),
+        idempotency_key: bet.idempotency_key.clone(),
+        placed_at: bet.created_at,
+        sport: legs.first()?.sport,
+        stake: Cents::new(bet.stake_cents),
+        payout: Cents::new(bet.payout_cents),
+        combined_decimal: serde_json::to_value(&combined).ok()?.as_str()?.to_owned(),
+        odds_american: bet.odds_american,
+        legs,
+    })
+}
+
+fn internal(e: impl std::fmt::Display) -> TurnError {
+    TurnError::Internal(e.to_string())
+}
+
+impl LockIn {
+    fn show_receipt(
+        &self,
+        turn: &mut Turn,
+        sender: Option<&WidgetItem>,
+        bet: &BetRecord,
+        duplicate: bool,
+    ) -> Result<(), TurnError> {
+        let receipt = receipt_from(bet).ok_or_else(|| internal("a saved bet is unreadable"))?;
+        let format = display_format(&self.services.betting);
+        let odds = format_odds(
+            &serde_json::from_value::<DecimalOdds>(json!(receipt.combined_decimal))
+                .map_err(internal)?,
+            format,
+        );
+        let picks: Vec<String> = receipt
+            .legs
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l.leg.pick(),
+                    price_text(l.leg.price_american, format)
+                )
+            })
+            .collect();
+        let copy = format!(
+            "Bet {}: {} on {} at {odds}, pays {}",
+            bet.id,
+            receipt.stake,
+            picks.join(", "),
+            receipt.payout
+        );
+        show(
+            turn,
+            sender,
+            &bet.idempotency_key,
+            bet_receipt(&receipt, format),
+            copy,
+        );
+        turn.add_hidden_context(json!({
+            "type": "parlay_locked_in",
+            "bet_id": bet.id,
+            "duplicate_click": duplicate,
+            "stake": receipt.stake.to_string(),
+            "payout": receipt.payout.to_string(),
+            "odds": odds,
+            "legs": picks,
+            "demo": receipt.demo(),
+        }));
+        let text = if duplicate {
+            format!(
+                "That slip is already locked in (bet {}); nothing new was placed.",
+                bet.id
+            )
+        } else {
+            format!(
+                "Locked in: {} on a {}-leg parlay at {odds}. It pays {} if every leg wins.",
+                receipt.stake,
+                receipt.legs.len(),
+                receipt.payout
+            )
+        };
+        turn.stream_assistant_text([text.as_str()]);
+        Ok(())
+    }
+
+    /// Shows the re-quoted slip and asks the bettor to confirm the new prices.
+    fn ask_to_confirm(&self, turn: &mut Turn, sender: Option<&WidgetItem>, slip: &SlipState) {
+        let format = display_format(&self.services.betting);
+        let changes: Vec<String> = slip
+            .legs
+            .iter()
+            .filter_map(|l| {
+                let old = l.previous_price_american?;
+                Some(format!(
+                    "{}: {} → {}",
+                    l.pick(),
+                    price_text(old, format),
+                    price_text(l.price_american, format)
+                ))
+            })
+            .collect();
+        show(
+            turn,
+            sender,
+            &slip.key,
+            parlay_slip(slip, format),
+            changes.join("\n"),
+        );
+        turn.add_hidden_context(json!({
+            "type": "parlay_prices_moved",
+            "slip_key": slip.key,
+            "changes": changes,
+            "note": "No bet was placed; the slip now shows the new prices and asks to confirm.",
+        }));
+        let text = format!(
+            "Prices moved before I could lock it in ({}). Check the new prices and confirm.",
+            changes.join("; ")
+        );
+        turn.stream_assistant_text([text.as_str()]);
+    }
+}
+
+#[async_trait]
+impl ActionHandler for LockIn {
+    async fn handle(
+        &self,
+        turn: &mut Turn,
+        action: &Action,
+        sender: Option<&WidgetItem>,
+    ) -> Result<(), TurnError> {
+        let config = &self.services.betting;
+        let payload = payload(action).map_err(TurnError::custom)?;
+        let mut slip =
+            resolve_slip(payload, sender, config.max_legs as usize).map_err(TurnError::custom)?;
+        let stake = payload_stake(payload)
+            .map_err(TurnError::custom)?
+            .unwrap_or_else(|| slip.stake());
+        check_stake(stake, config).map_err(TurnError::custom)?;
+        let limits = bet_limits(config);
+        validate_parlay(&slip.leg_keys(), stake, &limits)
+            .map_err(|e| TurnError::custom(e.to_string()))?;
+        slip.stake_cents = stake.get();
+
+        let store = turn.store().clone();
+        let placed = store.list_bets(turn.user_id()).await.map_err(internal)?;
+        if let Some(bet) = placed.iter().find(|b| b.idempotency_key == slip.key) {
+            return self.show_receipt(turn, sender, bet, true);
+        }
+
+        let mut markets: Vec<String> = slip.legs.iter().map(|l| l.market.clone()).collect();
+        markets.sort();
+        markets.dedup();
+        let board = fetch_board(&self.services, slip.sport, markets, None, None)
+            .await
+            .map_err(|e| TurnError::custom(e.0))?;
+        let mut moved = false;
+        for leg in &mut slip.legs {
+            let (price, book, title) = requote(&board, leg).ok_or_else(|| {
+                TurnError::custom(format!(
+                    "{} ({} @ {}) is no longer offered; build a new slip",
+                    leg.pick(),
+                    leg.away,
+                    leg.home
+                ))
+            })?;
+            if price == leg.price_american {
+                leg.previous_price_american = None;
+            } else {
+                leg.previous_price_american = Some(leg.price_american);
+                leg.price_american = price;
+                leg.book = book;
+                leg.book_title = title;
+                moved = true;
+            }
+        }
+        slip.as_of = board.provenance.as_of;
+        if moved {
+            self.ask_to_confirm(turn, sender, &slip);
+            return Ok(());
+        }
+
+        let quote = slip
+            .quote()
+            .map_err(|e| TurnError::custom(format!("could not price the parlay: {e}")))?;
+        validate_payout(quote.payout, &limits).map_err(|e| TurnError::custom(e.to_string()))?;
+        let price = quote
+            .price
+            .as_ref()
+            .ok_or_else(|| internal("a priced parlay has no price"))?;
+        let legs: Vec<LockedLeg> = slip
+            .legs
+            .iter()
+            .map(|leg| {
+                let decimal = leg.decimal().map_err(internal)?;
+                Ok(LockedLeg {
+                    leg: leg.clone(),
+                    sport: slip.sport,
+                    decimal: serde_json::to_value(&decimal)
+                        .map_err(internal)?
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    source: board.provenance.source.clone(),
+                    as_of: board.provenance.as_of,
+                    demo: board.provenance.demo,
+                })
+            })
+            .collect::<Result<_, TurnError>>()?;
+        let bet = BetRecord {
+            id: new_id(IdKind::Bet),
+            user_id: turn.user_id().to_owned(),
+            thread_id: Some(turn.thread().id.clone()),
+            idempotency_key: slip.key.clone(),
+            stake_cents: stake.get(),
+            payout_cents: quote.payout.get(),
+            odds_american: exact::round_half_away(&price.american_exact())
+                .to_i64()
+                .unwrap_or(i64::MAX),
+            legs: serde_json::to_string(&legs).map_err(internal)?,
+            status: "pending".into(),
+            created_at: now(),
+        };
+        let (saved, created) = store.place_bet(&bet).await.map_err(internal)?;
+        self.show_receipt(turn, sender, &saved, !created)
+    }
+}

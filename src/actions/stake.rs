@@ -1,0 +1,119 @@
+//! The slip's sync actions: `parlay.set_stake` (the stake form was submitted) and
+//! `parlay.remove_leg`. Both recompute the slip from the stored copy and return it; the engine
+//! saves it before answering. Nothing else is written, and an invalid payload changes nothing.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use super::{payload, payload_key, payload_stake, stored_slip};
+use crate::domain::validate_payout;
+use crate::engine::{ActionHandler, SyncActionContext};
+use crate::error::AppError;
+use crate::protocol::{Action, ThreadItem, WidgetItem};
+use crate::tools::support::{bet_limits, check_stake, display_format};
+use crate::tools::ToolServices;
+use crate::widgets::{parlay_slip, SlipState};
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::BadRequest(message.into())
+}
+
+/// The sender, which must be the slip named by `payload.key`.
+fn slip_of<'a>(
+    action: &Action,
+    sender: Option<&'a WidgetItem>,
+) -> Result<(&'a WidgetItem, SlipState), AppError> {
+    let payload = payload(action).map_err(bad)?;
+    let key = payload_key(payload).map_err(bad)?;
+    let sender = sender.ok_or_else(|| bad(format!("{} needs the slip's item_id", action.kind)))?;
+    let slip = stored_slip(Some(sender), &key)
+        .ok_or_else(|| bad("this slip can no longer be changed (it may be locked in already)"))?;
+    Ok((sender, slip))
+}
+
+/// The updated sender, priced; refuses a slip whose payout breaks the house cap.
+fn render(
+    services: &ToolServices,
+    sender: &WidgetItem,
+    slip: &SlipState,
+) -> Result<ThreadItem, AppError> {
+    let quote = slip
+        .quote()
+        .map_err(|e| bad(format!("could not price the parlay: {e}")))?;
+    validate_payout(quote.payout, &bet_limits(&services.betting))
+        .map_err(|e| bad(e.to_string()))?;
+    let mut item = sender.clone();
+    item.widget = parlay_slip(slip, display_format(&services.betting));
+    Ok(ThreadItem::Widget(item))
+}
+
+pub struct SetStake {
+    services: Arc<ToolServices>,
+}
+
+impl SetStake {
+    pub fn new(services: Arc<ToolServices>) -> Self {
+        Self { services }
+    }
+}
+
+#[async_trait]
+impl ActionHandler for SetStake {
+    async fn handle_sync(
+        &self,
+        _ctx: &SyncActionContext<'_>,
+        action: &Action,
+        sender: Option<&WidgetItem>,
+    ) -> Result<Option<ThreadItem>, AppError> {
+        let (sender, mut slip) = slip_of(action, sender)?;
+        let stake = payload_stake(payload(action).map_err(bad)?)
+            .map_err(bad)?
+            .ok_or_else(|| bad("enter a stake"))?;
+        check_stake(stake, &self.services.betting).map_err(bad)?;
+        slip.stake_cents = stake.get();
+        render(&self.services, sender, &slip).map(Some)
+    }
+}
+
+pub struct RemoveLeg {
+    services: Arc<ToolServices>,
+}
+
+impl RemoveLeg {
+    pub fn new(services: Arc<ToolServices>) -> Self {
+        Self { services }
+    }
+}
+
+#[async_trait]
+impl ActionHandler for RemoveLeg {
+    async fn handle_sync(
+        &self,
+        _ctx: &SyncActionContext<'_>,
+        action: &Action,
+        sender: Option<&WidgetItem>,
+    ) -> Result<Option<ThreadItem>, AppError> {
+        let (sender, mut slip) = slip_of(action, sender)?;
+        if slip.legs.len() <= 2 {
+            return Err(bad(
+                "a parlay needs at least 2 legs; ask for another pick instead",
+            ));
+        }
+        let index = payload(action)
+            .map_err(bad)?
+            .get("leg")
+            .and_then(Value::as_u64)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|i| *i < slip.legs.len())
+            .ok_or_else(|| {
+                bad(format!(
+                    "payload.leg must be a leg number from 0 to {}",
+                    slip.legs.len().saturating_sub(1)
+                ))
+            })?;
+        slip.legs.remove(index);
+        render(&self.services, sender, &slip).map(Some)
+    }
+}

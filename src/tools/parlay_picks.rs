@@ -1,0 +1,301 @@
+//! Turning an odds board into slip legs: the best N picks, a pick the model named, and the
+//! re-quote of a leg at lock-in. Shared by `build_parlay` and the slip's actions.
+//!
+//! A leg is always priced at a real quote on the board (the best price for its line, or the
+//! exact price the model asked for if a book hangs it), never at a price from the caller.
+
+use chrono::{DateTime, Utc};
+use num_traits::ToPrimitive;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::support::MarketArg;
+use super::ToolError;
+use crate::domain::{exact, remove_vig, AmericanOdds, BigRational, DevigMethod};
+use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
+use crate::widgets::slip::SLIP_MARKETS;
+use crate::widgets::{BoardAnalysis, GameAnalysis, SlipLeg};
+
+/// A pick the model names explicitly.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct LegArg {
+    /// The game's `event_id` from get_odds_visual.
+    pub event_id: String,
+    /// `h2h` (moneyline), `spreads` or `totals`.
+    pub market: MarketArg,
+    /// The side: a team ("Orlando Magic", "Magic -1.5"), "Over 228.5", "Under", or "Draw".
+    pub selection: String,
+    /// The American price the model expects; used when a book still hangs it.
+    #[serde(default)]
+    pub price_american: Option<i32>,
+}
+
+/// A probability in basis points, rounded half-up.
+fn bp(p: &BigRational) -> u32 {
+    let scaled = p * BigRational::from_integer(10_000.into());
+    exact::round_half_away(&scaled)
+        .to_u32()
+        .unwrap_or(0)
+        .min(10_000)
+}
+
+fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn decimal_of(price: i32) -> Option<crate::domain::DecimalOdds> {
+    AmericanOdds::new(price).ok().map(AmericanOdds::to_decimal)
+}
+
+/// The no-vig probability of `outcome` within one book's market.
+fn book_fair(book: &Bookmaker, market: &str, outcome: &Outcome) -> Option<BigRational> {
+    let m = book.markets.iter().find(|m| m.key == market)?;
+    let prices: Vec<_> = m
+        .outcomes
+        .iter()
+        .map(|o| decimal_of(o.price_american))
+        .collect::<Option<_>>()?;
+    let line = remove_vig(&prices, DevigMethod::Multiplicative).ok()?;
+    let index = m
+        .outcomes
+        .iter()
+        .position(|o| o.name == outcome.name && same_line(o.point, outcome.point))?;
+    line.exact?.get(index).cloned()
+}
+
+fn leg(
+    event: &OddsEvent,
+    market: &str,
+    book: &Bookmaker,
+    outcome: &Outcome,
+    fair: &BigRational,
+) -> SlipLeg {
+    SlipLeg {
+        event_id: event.id.clone(),
+        away: event.away_team.clone(),
+        home: event.home_team.clone(),
+        commence_time: event.commence_time,
+        market: market.to_owned(),
+        selection: outcome.name.clone(),
+        point: outcome.point,
+        price_american: outcome.price_american,
+        book: book.key.clone(),
+        book_title: book.title.clone(),
+        fair_bp: bp(fair),
+        previous_price_american: None,
+    }
+}
+
+/// Every quote in `event` for `market` and outcome `name` at `point`.
+fn quotes<'a>(
+    event: &'a OddsEvent,
+    market: &'a str,
+    name: &'a str,
+    point: Option<f64>,
+) -> impl Iterator<Item = (&'a Bookmaker, &'a Outcome)> + 'a {
+    event.bookmakers.iter().flat_map(move |b| {
+        b.markets
+            .iter()
+            .filter(move |m| m.key == market)
+            .flat_map(|m| &m.outcomes)
+            .filter(move |o| o.name == name && same_line(o.point, point))
+            .filter(|o| decimal_of(o.price_american).is_some())
+            .map(move |o| (b, o))
+    })
+}
+
+fn best<'a>(
+    mut candidates: impl Iterator<Item = (&'a Bookmaker, &'a Outcome)>,
+) -> Option<(&'a Bookmaker, &'a Outcome)> {
+    let first = candidates.next()?;
+    Some(candidates.fold(first, |acc, c| {
+        if decimal_of(c.1.price_american) > decimal_of(acc.1.price_american) {
+            c
+        } else {
+            acc
+        }
+    }))
+}
+
+/// The most likely side of each upcoming game (highest no-vig probability across its
+/// moneyline, spread and total), then the `n` most likely of those, each at its best price.
+/// Legs come out in start order.
+pub fn auto_picks(
+    board: &OddsBoard,
+    analysis: &BoardAnalysis,
+    n: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<SlipLeg>, ToolError> {
+    let mut candidates: Vec<(BigRational, SlipLeg)> = Vec::new();
+    for game in analysis.games.iter().filter(|g| g.commence_time > now) {
+        let Some(event) = board.events.iter().find(|e| e.id == game.event_id) else {
+            continue;
+        };
+        if let Some(pick) = best_side(event, game) {
+            candidates.push(pick);
+        }
+    }
+    if candidates.len() < n {
+        return Err(ToolError::new(format!(
+            "only {} upcoming {} games have odds; ask for at most {} legs",
+            candidates.len(),
+            analysis.sport.title(),
+            candidates.len()
+        )));
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut legs: Vec<SlipLeg> = candidates.into_iter().take(n).map(|(_, l)| l).collect();
+    legs.sort_by_key(|l| l.commence_time);
+    Ok(legs)
+}
+
+fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<(BigRational, SlipLeg)> {
+    let mut top: Option<(BigRational, SlipLeg)> = None;
+    for market in game
+        .markets
+        .iter()
+        .filter(|m| SLIP_MARKETS.contains(&m.key.as_str()))
+    {
+        for o in &market.outcomes {
+            let Some((book, outcome)) = best(quotes(event, &market.key, &o.name, o.point)) else {
+                continue;
+            };
+            let better = top.as_ref().is_none_or(|(p, l)| {
+                o.fair_probability > *p
+                    || (o.fair_probability == *p
+                        && decimal_of(outcome.price_american) > decimal_of(l.price_american))
+            });
+            if better {
+                let pick = leg(event, &market.key, book, outcome, &o.fair_probability);
+                top = Some((o.fair_probability.clone(), pick));
+            }
+        }
+    }
+    top
+}
+
+/// "Magic -1.5" → ("Magic", Some(-1.5)); "Over" → ("Over", None); "Magic ML" → ("Magic", None).
+fn split_selection(selection: &str) -> (String, Option<f64>) {
+    let text = selection.trim();
+    let text = text
+        .strip_suffix(" ML")
+        .or_else(|| text.strip_suffix(" ml"))
+        .unwrap_or(text);
+    if let Some((name, last)) = text.rsplit_once(' ') {
+        let number = last.trim_start_matches('+').replace('\u{2212}', "-");
+        if let Ok(point) = number.parse::<f64>() {
+            if point.is_finite() {
+                return (name.trim().to_owned(), Some(point));
+            }
+        }
+        if last.eq_ignore_ascii_case("pk") {
+            return (name.trim().to_owned(), Some(0.0));
+        }
+    }
+    (text.to_owned(), None)
+}
+
+fn names_match(wanted: &str, outcome: &str) -> bool {
+    wanted.eq_ignore_ascii_case(outcome) || team_matches(wanted, outcome)
+}
+
+/// The leg the model named, at its line (the consensus line when it gave none) and the best
+/// price for it — or exactly `price_american` when a book hangs that price.
+pub fn explicit_pick(
+    board: &OddsBoard,
+    analysis: &BoardAnalysis,
+    arg: &LegArg,
+) -> Result<SlipLeg, ToolError> {
+    let event = board
+        .events
+        .iter()
+        .find(|e| e.id == arg.event_id.trim())
+        .ok_or_else(|| {
+            ToolError::new(format!(
+                "no upcoming {} game has event_id {:?}; call get_odds_visual for the event ids",
+                board.sport.title(),
+                arg.event_id
+            ))
+        })?;
+    let market = arg.market.key();
+    let (wanted, point) = split_selection(&arg.selection);
+    let game = analysis.games.iter().find(|g| g.event_id == event.id);
+    let consensus = game
+        .and_then(|g| g.markets.iter().find(|m| m.key == market))
+        .and_then(|m| m.outcomes.iter().find(|o| names_match(&wanted, &o.name)));
+    let name = match consensus {
+        Some(o) => o.name.clone(),
+        None => event
+            .bookmakers
+            .iter()
+            .flat_map(|b| &b.markets)
+            .filter(|m| m.key == market)
+            .flat_map(|m| &m.outcomes)
+            .find(|o| names_match(&wanted, &o.name))
+            .map(|o| o.name.clone())
+            .ok_or_else(|| {
+                ToolError::new(format!(
+                    "{:?} is not a side of the {market} market in {} @ {}",
+                    arg.selection, event.away_team, event.home_team
+                ))
+            })?,
+    };
+    let point = point.or(consensus.and_then(|o| o.point));
+    let exact_price = arg
+        .price_american
+        .and_then(|p| quotes(event, market, &name, point).find(|(_, o)| o.price_american == p));
+    let (book, outcome) = exact_price
+        .or_else(|| best(quotes(event, market, &name, point)))
+        .ok_or_else(|| {
+            ToolError::new(format!(
+                "no book hangs {:?} in {} @ {}",
+                arg.selection, event.away_team, event.home_team
+            ))
+        })?;
+    let fair = consensus
+        .filter(|o| same_line(o.point, outcome.point))
+        .map(|o| o.fair_probability.clone())
+        .or_else(|| book_fair(book, market, outcome))
+        .unwrap_or_else(|| outcome_implied(outcome));
+    Ok(leg(event, market, book, outcome, &fair))
+}
+
+fn outcome_implied(outcome: &Outcome) -> BigRational {
+    decimal_of(outcome.price_american).map_or_else(exact::zero, |d| d.implied_probability())
+}
+
+/// The leg's price now: at its book if the book still hangs that line, else the best price
+/// for the line across books. `None` when nobody hangs it any more.
+pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(i32, String, String)> {
+    let event = board.events.iter().find(|e| e.id == leg.event_id)?;
+    let same_book =
+        quotes(event, &leg.market, &leg.selection, leg.point).find(|(b, _)| b.key == leg.book);
+    let (book, outcome) =
+        same_book.or_else(|| best(quotes(event, &leg.market, &leg.selection, leg.point)))?;
+    Some((outcome.price_american, book.key.clone(), book.title.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selections_split_into_name_and_line() {
+        assert_eq!(split_selection("Magic -1.5"), ("Magic".into(), Some(-1.5)));
+        assert_eq!(split_selection("Over 228.5"), ("Over".into(), Some(228.5)));
+        assert_eq!(split_selection("Bucks +1.5"), ("Bucks".into(), Some(1.5)));
+        assert_eq!(
+            split_selection("Orlando Magic ML"),
+            ("Orlando Magic".into(), None)
+        );
+        assert_eq!(split_selection("Under"), ("Under".into(), None));
+        assert_eq!(
+            split_selection("Philadelphia 76ers"),
+            ("Philadelphia 76ers".into(), None)
+        );
+    }
+}

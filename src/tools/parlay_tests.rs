@@ -1,0 +1,178 @@
+//! `build_parlay` through the real engine on the demo dataset: the seed prompt, the
+//! providers.md §6.5 vectors to the cent from explicit legs, leagues with few games today,
+//! and argument errors the model can correct (no widget is streamed for them).
+
+use serde_json::{json, Value};
+
+use super::testkit::{widget_text, Kit};
+
+fn game_id(board: &Value, home: &str) -> String {
+    board["games"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["game"].as_str().unwrap().ends_with(home))
+        .unwrap_or_else(|| panic!("no game at {home}"))["event_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn no_widgets(events: &[Value]) -> bool {
+    events.iter().all(|e| e["item"]["type"] != "widget")
+}
+
+#[tokio::test]
+async fn seed_build_me_a_parlay_with_3_picks() {
+    let kit = Kit::new().await;
+    let run = kit.run_tool("build_parlay", json!({"legs_count": 3})).await;
+    let r = &run.result;
+    let picks: Vec<&str> = r["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["pick"].as_str().unwrap())
+        .collect();
+    // The three most likely sides tonight (no-vig), in start order, each at its best price.
+    assert_eq!(
+        picks,
+        vec![
+            "New York Knicks ML",
+            "Denver Nuggets ML",
+            "Los Angeles Lakers ML"
+        ]
+    );
+    let prices: Vec<&str> = r["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["price"].as_str().unwrap())
+        .collect();
+    assert_eq!(prices, vec!["-320", "-500", "-195"]);
+    // 21/16 × 6/5 × 59/39 = 1239/520 on the $10.00 default stake = $23.826… → $23.83, +138.
+    assert_eq!(r["combined_odds"], "+138");
+    assert_eq!(
+        (r["stake"].as_str(), r["payout"].as_str()),
+        (Some("$10.00"), Some("$23.83"))
+    );
+    let slip = &run.widgets()[0]["widget"];
+    let text = widget_text(slip);
+    assert!(
+        text.contains("3-Leg Parlay") && text.contains("$23.83") && text.contains("Lock It In")
+    );
+    assert!(text.contains("DEMO DATA"));
+}
+
+#[tokio::test]
+async fn explicit_legs_pay_the_section_6_5_vectors_to_the_cent() {
+    let kit = Kit::new().await;
+    let board = kit
+        .run_tool(
+            "get_odds_visual",
+            json!({"sport": "nba", "market": "spreads"}),
+        )
+        .await;
+    let leg = |home: &str, selection: &str| json!({"event_id": game_id(&board.result, home), "market": "spreads", "selection": selection});
+    // Vector 3: 3 × −110 on $100 → $695.79 (+596).
+    let three = kit
+        .run_tool(
+            "build_parlay",
+            json!({"legs": [leg("Orlando Magic", "Magic -1.5"), leg("New York Knicks", "Knicks -7.5"), leg("Oklahoma City Thunder", "Oklahoma City Thunder")], "stake_cents": 10000}),
+        )
+        .await;
+    let r = &three.result;
+    assert_eq!(
+        r["legs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["price"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["-110"; 3],
+        "{r}"
+    );
+    assert_eq!(
+        (r["payout"].as_str(), r["combined_odds"].as_str()),
+        (Some("$695.79"), Some("+596"))
+    );
+    // Vector 2: 2 × −110 on $100 → $364.46 (+264).
+    let two = kit
+        .run_tool(
+            "build_parlay",
+            json!({"legs": [leg("Orlando Magic", "Orlando Magic"), leg("New York Knicks", "New York Knicks -7.5")], "stake_cents": 10000, "legs_count": 5}),
+        )
+        .await;
+    assert_eq!(
+        (
+            two.result["payout"].as_str(),
+            two.result["combined_odds"].as_str()
+        ),
+        (Some("$364.46"), Some("+264"))
+    );
+    assert_eq!(two.result["legs"][0]["book"], "DemoBook A (synthetic)");
+}
+
+#[tokio::test]
+async fn bad_parlay_arguments_are_errors_the_model_can_fix() {
+    let kit = Kit::new().await;
+    let board = kit
+        .run_tool("get_odds_visual", json!({"sport": "nba"}))
+        .await;
+    let magic = game_id(&board.result, "Orlando Magic");
+    let cases = [
+        (json!({"legs_count": 1}), "2 to 10 legs"),
+        (json!({"legs_count": 11}), "2 to 10 legs"),
+        (json!({"legs_count": 7}), "at most 6 legs"),
+        (json!({"stake_cents": 0}), "stake"),
+        (json!({"stake_cents": 100_000_000}), "stake"),
+        (
+            json!({"legs": [{"event_id": "nope", "market": "h2h", "selection": "Magic"}, {"event_id": magic, "market": "h2h", "selection": "Bucks"}]}),
+            "event_id",
+        ),
+        (
+            json!({"legs": [{"event_id": magic, "market": "h2h", "selection": "Magic"}, {"event_id": magic, "market": "h2h", "selection": "Bucks"}]}),
+            "both sides",
+        ),
+        (
+            json!({"legs": [{"event_id": magic, "market": "h2h", "selection": "Lakers"}, {"event_id": magic, "market": "totals", "selection": "Over"}]}),
+            "not a side",
+        ),
+        (json!({"legs_count": "three"}), "invalid arguments"),
+    ];
+    for (args, needle) in cases {
+        let run = kit.run_tool("build_parlay", args.clone()).await;
+        let error = run.result["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{args} → {}", run.result));
+        assert!(error.contains(needle), "{args} → {error}");
+        assert!(no_widgets(&run.events), "{args} streamed a widget");
+    }
+    // Same game, different markets: allowed, labelled an estimate.
+    let sgp = kit
+        .run_tool(
+            "build_parlay",
+            json!({"legs": [{"event_id": magic, "market": "h2h", "selection": "Magic"}, {"event_id": magic, "market": "totals", "selection": "Over"}]}),
+        )
+        .await;
+    assert_eq!(sgp.result["same_game_estimate"], true, "{}", sgp.result);
+    assert!(widget_text(&sgp.widgets()[0]["widget"]).contains("SGP price will differ"));
+}
+
+#[tokio::test]
+async fn a_league_with_few_games_today_picks_from_the_coming_days() {
+    let kit = Kit::new().await;
+    // No NFL game on the demo Wednesday: four legs come from the weekend's games.
+    let run = kit
+        .run_tool("build_parlay", json!({"legs_count": 4, "sport": "nfl"}))
+        .await;
+    let legs = run.result["legs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", run.result));
+    assert_eq!(legs.len(), 4);
+    let games: std::collections::HashSet<&str> = legs
+        .iter()
+        .map(|l| l["event_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(games.len(), 4, "one leg per game");
+    assert!(widget_text(&run.widgets()[0]["widget"]).contains("4-Leg Parlay"));
+}

@@ -1,0 +1,379 @@
+//! Line shopping on an odds board: the best price per outcome across books, each book's hold,
+//! and the no-vig fair price per outcome. The odds board widget shows this; `build_parlay`
+//! picks legs from it; `get_odds_visual` returns it to the model.
+//!
+//! "Same outcome" means same market, same name and same line: Over 228.5 at one book and
+//! Over 229 at another are different bets, so neither is "best" against the other. Fair
+//! probabilities use the consensus line (the line most books hang), de-vigged per book with the
+//! multiplicative method and averaged across those books, all in exact fractions.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, Utc};
+use num_traits::Zero;
+
+use crate::domain::{hold, remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod};
+use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Sport};
+
+/// The board, analysed. Games keep the provider's order (start time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardAnalysis {
+    pub sport: Sport,
+    /// Market keys present on the board, in display order (spreads, totals, h2h, then others).
+    pub markets: Vec<String>,
+    pub games: Vec<GameAnalysis>,
+    pub source: String,
+    pub as_of: DateTime<Utc>,
+    pub demo: bool,
+    /// The newest bookmaker update on the board.
+    pub last_update: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GameAnalysis {
+    pub event_id: String,
+    pub away: String,
+    pub home: String,
+    pub commence_time: DateTime<Utc>,
+    pub books: Vec<BookRow>,
+    /// One per market key the game has, in the board's market order.
+    pub markets: Vec<MarketAnalysis>,
+}
+
+/// One bookmaker's prices for a game.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookRow {
+    pub key: String,
+    pub title: String,
+    pub last_update: Option<DateTime<Utc>>,
+    /// Per market key (board order); `None` when the book does not price that market.
+    pub markets: Vec<(String, Option<BookMarket>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookMarket {
+    pub quotes: Vec<Quote>,
+    /// `1 − 1/Σ implied` for this book's market; `None` for a one-sided market.
+    pub hold: Option<BigRational>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub name: String,
+    pub point: Option<f64>,
+    pub price_american: i32,
+    /// Strictly better than at least one other book's price for the same outcome and line.
+    pub best: bool,
+}
+
+/// A market at its consensus line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketAnalysis {
+    pub key: String,
+    pub outcomes: Vec<OutcomeAnalysis>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeAnalysis {
+    pub name: String,
+    pub point: Option<f64>,
+    /// No-vig probability, averaged over the books hanging the consensus line.
+    pub fair_probability: BigRational,
+    pub best: BestQuote,
+}
+
+impl OutcomeAnalysis {
+    /// The exact fair (no-vig) price `1/p`; `None` for a probability of 0 or 1.
+    pub fn fair_price(&self) -> Option<DecimalOdds> {
+        DecimalOdds::from_probability(&self.fair_probability).ok()
+    }
+}
+
+/// Where the best price for an outcome is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BestQuote {
+    pub price_american: i32,
+    pub book_key: String,
+    pub book_title: String,
+    pub last_update: Option<DateTime<Utc>>,
+}
+
+/// Display order of markets: the columns a bettor reads left to right.
+fn market_rank(key: &str) -> usize {
+    match key {
+        "spreads" => 0,
+        "totals" => 1,
+        "h2h" => 2,
+        _ => 3,
+    }
+}
+
+/// Away before home (the board reads "Away @ Home"), Over before Under, the draw last.
+fn outcome_rank(name: &str, event: &OddsEvent) -> usize {
+    if name == event.away_team || name == "Over" {
+        0
+    } else if name == event.home_team || name == "Under" {
+        1
+    } else {
+        2
+    }
+}
+
+/// An outcome as one book prices it: name, line, American price.
+type Priced = (String, Option<f64>, i32);
+
+fn decimal(american: i32) -> Option<DecimalOdds> {
+    AmericanOdds::new(american)
+        .ok()
+        .map(AmericanOdds::to_decimal)
+}
+
+/// The outcomes of one book's market, sorted for display, invalid prices dropped.
+fn sorted_outcomes(market: &Market, event: &OddsEvent) -> Vec<Priced> {
+    let mut outcomes: Vec<_> = market
+        .outcomes
+        .iter()
+        .filter(|o| decimal(o.price_american).is_some())
+        .map(|o| (o.name.clone(), o.point, o.price_american))
+        .collect();
+    outcomes.sort_by_key(|(name, _, _)| outcome_rank(name, event));
+    outcomes
+}
+
+fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Every quote for `(market, name, point)` across the game's books.
+fn quotes_for<'a>(
+    event: &'a OddsEvent,
+    market: &'a str,
+    name: &'a str,
+    point: Option<f64>,
+) -> impl Iterator<Item = (&'a Bookmaker, i32)> + 'a {
+    event.bookmakers.iter().flat_map(move |book| {
+        book.markets
+            .iter()
+            .filter(move |m| m.key == market)
+            .flat_map(|m| &m.outcomes)
+            .filter(move |o| o.name == name && same_line(o.point, point))
+            .filter(|o| decimal(o.price_american).is_some())
+            .map(move |o| (book, o.price_american))
+    })
+}
+
+fn compare_prices(a: i32, b: i32) -> Ordering {
+    match (decimal(a), decimal(b)) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        _ => Ordering::Equal,
+    }
+}
+
+fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> BookRow {
+    let cells = markets
+        .iter()
+        .map(|key| {
+            let market = book.markets.iter().find(|m| &m.key == key).map(|m| {
+                let outcomes = sorted_outcomes(m, event);
+                let quotes = outcomes
+                    .iter()
+                    .map(|(name, point, price)| {
+                        let others: Vec<i32> = quotes_for(event, key, name, *point)
+                            .map(|(_, p)| p)
+                            .collect();
+                        let beats_one = others
+                            .iter()
+                            .any(|p| compare_prices(*price, *p) == Ordering::Greater);
+                        let best = beats_one
+                            && others
+                                .iter()
+                                .all(|p| compare_prices(*price, *p) != Ordering::Less);
+                        Quote {
+                            name: name.clone(),
+                            point: *point,
+                            price_american: *price,
+                            best,
+                        }
+                    })
+                    .collect();
+                let prices: Vec<DecimalOdds> = outcomes
+                    .iter()
+                    .filter_map(|(_, _, p)| decimal(*p))
+                    .collect();
+                BookMarket {
+                    quotes,
+                    hold: hold(&prices).ok(),
+                }
+            });
+            (key.clone(), market)
+        })
+        .collect();
+    BookRow {
+        key: book.key.clone(),
+        title: book.title.clone(),
+        last_update: book.last_update,
+        markets: cells,
+    }
+}
+
+/// The consensus line of a market and its fair probabilities; `None` if no book prices it.
+fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
+    // Each book's outcomes for this market, as (line signature, outcomes).
+    let lines: Vec<(&Bookmaker, Vec<Priced>)> = event
+        .bookmakers
+        .iter()
+        .filter_map(|b| {
+            let m = b.markets.iter().find(|m| m.key == key)?;
+            let outcomes = sorted_outcomes(m, event);
+            (outcomes.len() >= 2).then_some((b, outcomes))
+        })
+        .collect();
+    let signature = |o: &[Priced]| -> Vec<(String, Option<u64>)> {
+        o.iter()
+            .map(|(n, p, _)| (n.clone(), p.map(f64::to_bits)))
+            .collect()
+    };
+    // Most books win; on a tie, the first book listed.
+    let consensus = lines.iter().map(|(_, o)| signature(o)).max_by_key(|sig| {
+        let count = lines.iter().filter(|(_, o)| &signature(o) == sig).count();
+        let first = lines.iter().position(|(_, o)| &signature(o) == sig);
+        (count, std::cmp::Reverse(first))
+    })?;
+    let on_line: Vec<&(&Bookmaker, Vec<Priced>)> = lines
+        .iter()
+        .filter(|(_, o)| signature(o) == consensus)
+        .collect();
+    let mut sums = vec![BigRational::zero(); consensus.len()];
+    for (_, outcomes) in &on_line {
+        let prices: Vec<DecimalOdds> = outcomes
+            .iter()
+            .filter_map(|(_, _, p)| decimal(*p))
+            .collect();
+        let exact = remove_vig(&prices, DevigMethod::Multiplicative)
+            .ok()
+            .and_then(|line| line.exact)?;
+        for (sum, p) in sums.iter_mut().zip(exact) {
+            *sum += p;
+        }
+    }
+    let books = BigRational::from_integer(on_line.len().into());
+    let (_, template) = on_line.first()?;
+    let outcomes = template
+        .iter()
+        .zip(sums)
+        .filter_map(|((name, point, _), sum)| {
+            let (book, price) =
+                quotes_for(event, key, name, *point).max_by(|a, b| compare_prices(a.1, b.1))?;
+            Some(OutcomeAnalysis {
+                name: name.clone(),
+                point: *point,
+                fair_probability: sum / books.clone(),
+                best: BestQuote {
+                    price_american: price,
+                    book_key: book.key.clone(),
+                    book_title: book.title.clone(),
+                    last_update: book.last_update,
+                },
+            })
+        })
+        .collect();
+    Some(MarketAnalysis {
+        key: key.to_owned(),
+        outcomes,
+    })
+}
+
+/// Analyses every game of a board.
+pub fn analyze_board(board: &OddsBoard) -> BoardAnalysis {
+    let mut markets: Vec<String> = Vec::new();
+    for m in board
+        .events
+        .iter()
+        .flat_map(|e| &e.bookmakers)
+        .flat_map(|b| &b.markets)
+    {
+        if !markets.contains(&m.key) {
+            markets.push(m.key.clone());
+        }
+    }
+    markets.sort_by_key(|k| market_rank(k));
+    let games = board
+        .events
+        .iter()
+        .map(|event| GameAnalysis {
+            event_id: event.id.clone(),
+            away: event.away_team.clone(),
+            home: event.home_team.clone(),
+            commence_time: event.commence_time,
+            books: event
+                .bookmakers
+                .iter()
+                .map(|b| analyze_book(b, event, &markets))
+                .collect(),
+            markets: markets
+                .iter()
+                .filter_map(|key| analyze_market(event, key))
+                .collect(),
+        })
+        .collect();
+    let last_update = board
+        .events
+        .iter()
+        .flat_map(|e| &e.bookmakers)
+        .filter_map(|b| b.last_update)
+        .max();
+    BoardAnalysis {
+        sport: board.sport,
+        markets,
+        games,
+        source: board.provenance.source.clone(),
+        as_of: board.provenance.as_of,
+        demo: board.provenance.demo,
+        last_update,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::widgets::golden::sample_board;
+
+    #[test]
+    fn best_prices_fair_odds_and_hold() {
+        let analysis = analyze_board(&sample_board());
+        assert_eq!(analysis.markets, vec!["spreads", "totals", "h2h"]);
+        let game = &analysis.games[0];
+        // Moneyline −150 / +130 at book A, −160 / +140 at book B.
+        let h2h = game.markets.iter().find(|m| m.key == "h2h").unwrap();
+        let away = &h2h.outcomes[0];
+        assert_eq!(away.name, "Miami Heat");
+        assert_eq!(away.best.price_american, 140);
+        assert_eq!(away.best.book_key, "book_b");
+        let home = &h2h.outcomes[1];
+        assert_eq!(home.best.price_american, -150);
+        // Book A alone: 69/119 for the favourite (providers.md §6.2); averaged with book B.
+        let a = BigRational::new(69.into(), 119.into());
+        // Book B −160 / +140: q = 8/13, 5/12; S = 161/156; p = (8/13)/(161/156) = 96/161.
+        let b = BigRational::new(96.into(), 161.into());
+        assert_eq!(
+            home.fair_probability,
+            (a + b) / BigRational::from_integer(2.into())
+        );
+        let book_a = &game.books[0];
+        let (_, ml) = &book_a.markets[2];
+        let ml = ml.as_ref().unwrap();
+        assert_eq!(ml.hold, Some(BigRational::new(4.into(), 119.into())));
+        assert!(ml.quotes[1].best && !ml.quotes[0].best);
+        // Totals hang different lines, so neither book's total is "best" against the other.
+        let (_, totals) = &book_a.markets[1];
+        assert!(totals.as_ref().unwrap().quotes.iter().all(|q| !q.best));
+        assert_eq!(
+            analysis.last_update,
+            Some("2025-01-15T16:58:00Z".parse().unwrap())
+        );
+    }
+}

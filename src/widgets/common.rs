@@ -1,0 +1,214 @@
+//! Pieces every betting widget shares: the DEMO DATA badge, the source/as-of caption, the
+//! header row, and how prices, lines and times are printed.
+//!
+//! Times are shown in US Eastern time: the audience is US bettors and the books post US
+//! slates by ET. The offset follows the US daylight-saving rule, so no time-zone database is
+//! needed.
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+
+use crate::domain::{format_odds, AmericanOdds, OddsFormat};
+use crate::protocol::widgets::{
+    Badge, BadgeColor, BadgeVariant, Caption, Row, SmallSize, Spacer, Text, Title, TitleSize,
+};
+use crate::protocol::WidgetComponent;
+use crate::providers::demo;
+
+/// A moneyline as the bettor wants to see it (`-110` → `"-110"`, `"1.91"` or `"10/11"`).
+/// Through the domain's exact conversion; an impossible moneyline prints as given.
+pub fn price_text(american: i32, format: OddsFormat) -> String {
+    match AmericanOdds::new(american) {
+        Ok(odds) => format_odds(&odds.to_decimal(), format),
+        Err(_) => format!("{american:+}"),
+    }
+}
+
+/// A spread (`signed`: `+1.5`, `-7.5`, `PK` for zero) or a total (`228.5`).
+pub fn format_point(point: f64, signed: bool) -> String {
+    if !signed {
+        return point.to_string();
+    }
+    if point == 0.0 {
+        "PK".to_owned()
+    } else if point > 0.0 {
+        format!("+{point}")
+    } else {
+        point.to_string()
+    }
+}
+
+/// US Eastern offset at `at`: EDT (−4) from the second Sunday of March, 2:00 local, to the
+/// first Sunday of November, 2:00 local; EST (−5) otherwise.
+pub fn eastern_offset(at: DateTime<Utc>) -> FixedOffset {
+    let est = FixedOffset::west_opt(5 * 3600).expect("static offset");
+    let edt = FixedOffset::west_opt(4 * 3600).expect("static offset");
+    let year = at.year();
+    let sunday = |month, n| NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n);
+    let (Some(start), Some(end)) = (sunday(3, 2), sunday(11, 1)) else {
+        return est;
+    };
+    // 2:00 EST = 07:00 UTC; 2:00 EDT = 06:00 UTC.
+    let start =
+        Utc.from_utc_datetime(&start.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::hours(7);
+    let end =
+        Utc.from_utc_datetime(&end.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::hours(6);
+    if at >= start && at < end {
+        edt
+    } else {
+        est
+    }
+}
+
+/// `7:00 PM ET`.
+pub fn format_local_time(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&eastern_offset(at));
+    format!("{} ET", local.format("%-I:%M %p"))
+}
+
+/// `Wed Jan 15, 7:00 PM ET`.
+pub fn format_local_datetime(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&eastern_offset(at));
+    format!("{} ET", local.format("%a %b %-d, %-I:%M %p"))
+}
+
+/// The badge every widget built from the demo dataset carries.
+pub fn demo_badge() -> WidgetComponent {
+    Badge {
+        label: "DEMO DATA".into(),
+        color: Some(BadgeColor::Warning),
+        variant: Some(BadgeVariant::Solid),
+        pill: Some(true),
+        ..Default::default()
+    }
+    .into()
+}
+
+/// Title on the left; the DEMO DATA badge (when `demo`) and any `extra` badges on the right.
+pub fn header(title: &str, demo: bool, extra: Vec<WidgetComponent>) -> WidgetComponent {
+    let mut children: Vec<WidgetComponent> = vec![
+        Title {
+            value: title.to_owned(),
+            size: Some(TitleSize::Sm),
+            ..Default::default()
+        }
+        .into(),
+        Spacer::default().into(),
+    ];
+    children.extend(extra);
+    if demo {
+        children.push(demo_badge());
+    }
+    Row {
+        children,
+        align: Some(crate::protocol::widgets::Alignment::Center),
+        gap: Some(2.into()),
+        ..Default::default()
+    }
+    .into()
+}
+
+/// `Source: The Odds API · as of Wed Jan 15, 12:00 PM ET`, plus the demo label line.
+pub fn source_lines(source: &str, as_of: DateTime<Utc>, demo: bool) -> Vec<WidgetComponent> {
+    let mut lines = vec![caption(format!(
+        "Source: {source} · as of {}",
+        format_local_datetime(as_of)
+    ))];
+    if demo {
+        lines.push(caption(demo::LABEL));
+    }
+    lines
+}
+
+pub fn caption(value: impl Into<String>) -> WidgetComponent {
+    Caption {
+        value: value.into(),
+        size: Some(SmallSize::Sm),
+        ..Default::default()
+    }
+    .into()
+}
+
+pub fn text(value: impl Into<String>) -> WidgetComponent {
+    Text {
+        value: value.into(),
+        ..Default::default()
+    }
+    .into()
+}
+
+pub fn bold(value: impl Into<String>) -> WidgetComponent {
+    Text {
+        value: value.into(),
+        weight: Some(crate::protocol::widgets::FontWeight::Semibold),
+        ..Default::default()
+    }
+    .into()
+}
+
+pub fn badge(label: impl Into<String>, color: BadgeColor) -> WidgetComponent {
+    Badge {
+        label: label.into(),
+        color: Some(color),
+        variant: Some(BadgeVariant::Soft),
+        ..Default::default()
+    }
+    .into()
+}
+
+/// A horizontal row: label on the left, value on the right.
+pub fn label_value(label: &str, value: WidgetComponent) -> WidgetComponent {
+    Row {
+        children: vec![text(label), Spacer::default().into(), value],
+        ..Default::default()
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn eastern_time_follows_us_daylight_saving() {
+        assert_eq!(format_local_time(at("2025-01-16T00:00:00Z")), "7:00 PM ET");
+        assert_eq!(format_local_time(at("2025-07-04T23:05:00Z")), "7:05 PM ET");
+        // 2025: DST from Mar 9 07:00 UTC to Nov 2 06:00 UTC.
+        assert_eq!(
+            eastern_offset(at("2025-03-09T06:59:59Z")).utc_minus_local(),
+            5 * 3600
+        );
+        assert_eq!(
+            eastern_offset(at("2025-03-09T07:00:00Z")).utc_minus_local(),
+            4 * 3600
+        );
+        assert_eq!(
+            eastern_offset(at("2025-11-02T05:59:59Z")).utc_minus_local(),
+            4 * 3600
+        );
+        assert_eq!(
+            eastern_offset(at("2025-11-02T06:00:00Z")).utc_minus_local(),
+            5 * 3600
+        );
+        assert_eq!(
+            format_local_datetime(at("2025-01-15T17:00:00Z")),
+            "Wed Jan 15, 12:00 PM ET"
+        );
+    }
+
+    #[test]
+    fn prices_and_lines_print_like_a_book() {
+        assert_eq!(price_text(-110, OddsFormat::American), "-110");
+        assert_eq!(price_text(150, OddsFormat::American), "+150");
+        assert_eq!(price_text(-110, OddsFormat::Decimal), "1.91");
+        assert_eq!(price_text(-110, OddsFormat::Fractional), "10/11");
+        assert_eq!(format_point(1.5, true), "+1.5");
+        assert_eq!(format_point(-7.5, true), "-7.5");
+        assert_eq!(format_point(0.0, true), "PK");
+        assert_eq!(format_point(228.5, false), "228.5");
+        assert_eq!(format_point(10.0, true), "+10");
+    }
+}

@@ -1,0 +1,49 @@
+//! Typed builders that turn domain and provider data into widget trees (server only).
+//!
+//! Owns: the six betting widgets — odds board ([`odds_board`]), search progress
+//! ([`search_progress`]), stats answer ([`stats_answer`]), parlay slip ([`parlay_slip`]), trend
+//! chart ([`trend_chart`]) and bet receipt ([`bet_receipt`]) — the board analysis behind the odds
+//! board and the parlay picker ([`board`]: best price per outcome, no-vig fair odds, hold), and
+//! the slip's state ([`slip`]), which travels inside the slip's own action payloads.
+//!
+//! May use: `protocol` (widget tree), `domain` (all money and odds text goes through its exact
+//! math and formatting), `providers` (the plain data types and provenance). No I/O: every builder
+//! is a function of its arguments, so each one has a golden-JSON snapshot (`golden/`).
+//!
+//! Every widget built from demo provenance shows "DEMO DATA"; every widget shows its source and
+//! as-of time.
+
+pub mod board;
+mod common;
+mod odds_board;
+mod parlay;
+mod receipt;
+mod search;
+pub mod slip;
+mod stats;
+mod trend;
+
+#[cfg(test)]
+pub(crate) mod golden;
+
+pub use board::{analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAnalysis};
+pub use common::{
+    eastern_offset, format_local_datetime, format_local_time, format_point, price_text,
+};
+pub use odds_board::odds_board;
+pub use parlay::{parlay_slip, STAKE_FIELD};
+pub use receipt::{bet_receipt, BetReceipt, LockedLeg};
+pub use search::{search_progress, SearchStage};
+pub use slip::{SlipLeg, SlipState};
+pub use stats::stats_answer;
+pub use trend::{trend_chart, ChartKind};
+
+/// Action types the parlay slip sends (handled in `actions`).
+pub mod action_types {
+    /// Sync: the stake field changed (form submit). Payload `{key}` + form field `stake`.
+    pub const SET_STAKE: &str = "parlay.set_stake";
+    /// Sync: drop one leg. Payload `{key, leg}` (0-based index).
+    pub const REMOVE_LEG: &str = "parlay.remove_leg";
+    /// Streamed: place the bet. Payload `{key, slip}` + form field `stake`.
+    pub const LOCK_IN: &str = "parlay.lock_in";
+}

@@ -1,0 +1,262 @@
+//! The odds board: one table per game (books × spread / total / moneyline), the best price per
+//! outcome highlighted, each book's hold and as-of time, and a no-vig "fair" row.
+
+use crate::domain::{exact, format_odds, OddsFormat};
+use crate::protocol::widgets::{
+    BadgeColor, Card, CardSize, Col, Divider, Row, Spacer, Table, TableCell, TableRow, WidgetStatus,
+};
+use crate::protocol::{IconName, WidgetComponent, WidgetRoot};
+use crate::providers::Sport;
+
+use super::board::{BoardAnalysis, BookMarket, GameAnalysis, MarketAnalysis};
+use super::common::{
+    badge, bold, caption, format_local_time, format_point, header, price_text, source_lines, text,
+};
+
+/// Column title of a market.
+fn market_title(key: &str) -> String {
+    match key {
+        "spreads" => "Spread".into(),
+        "totals" => "Total".into(),
+        "h2h" => "Moneyline".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Nickname for a cell ("Los Angeles Lakers" → "Lakers"); soccer clubs keep their full name
+/// ("Manchester City" would become "City").
+pub(crate) fn short_team(name: &str, sport: Sport) -> String {
+    const TWO_WORDS: &[&str] = &[
+        "Trail Blazers",
+        "Red Sox",
+        "White Sox",
+        "Blue Jays",
+        "Maple Leafs",
+        "Golden Knights",
+        "Red Wings",
+        "Blue Jackets",
+    ];
+    if sport == Sport::Epl {
+        return name.to_owned();
+    }
+    if let Some(nick) = TWO_WORDS.iter().find(|n| name.ends_with(*n)) {
+        return (*nick).to_owned();
+    }
+    name.rsplit(' ').next().unwrap_or(name).to_owned()
+}
+
+/// `Heat +4`, `O 220`, `Lakers`, `Draw`: the outcome without its price.
+pub(crate) fn outcome_label(market: &str, name: &str, point: Option<f64>, sport: Sport) -> String {
+    let who = match name {
+        "Over" => "O".to_owned(),
+        "Under" => "U".to_owned(),
+        "Draw" => "Draw".to_owned(),
+        team => short_team(team, sport),
+    };
+    match point {
+        Some(p) => format!("{who} {}", format_point(p, market != "totals")),
+        None => who,
+    }
+}
+
+fn cell(children: Vec<WidgetComponent>) -> TableCell {
+    TableCell {
+        children,
+        ..Default::default()
+    }
+}
+
+fn book_cell(
+    market: &str,
+    cell_market: Option<&BookMarket>,
+    sport: Sport,
+    f: OddsFormat,
+) -> TableCell {
+    let Some(m) = cell_market else {
+        return cell(vec![caption("—")]);
+    };
+    let mut lines: Vec<WidgetComponent> = m
+        .quotes
+        .iter()
+        .map(|q| {
+            let line = format!(
+                "{} {}",
+                outcome_label(market, &q.name, q.point, sport),
+                price_text(q.price_american, f)
+            );
+            if q.best {
+                badge(line, BadgeColor::Success)
+            } else {
+                text(line)
+            }
+        })
+        .collect();
+    if let Some(h) = &m.hold {
+        lines.push(caption(format!("hold {}", exact::format_percent(h, 1))));
+    }
+    cell(vec![Col {
+        children: lines,
+        gap: Some(1.into()),
+        ..Default::default()
+    }
+    .into()])
+}
+
+fn fair_cell(market: Option<&MarketAnalysis>, sport: Sport, f: OddsFormat) -> TableCell {
+    let Some(m) = market else {
+        return cell(vec![caption("—")]);
+    };
+    let lines = m
+        .outcomes
+        .iter()
+        .map(|o| {
+            let price = o
+                .fair_price()
+                .map_or_else(|| "—".to_owned(), |p| format_odds(&p, f));
+            text(format!(
+                "{} {price}",
+                outcome_label(&m.key, &o.name, o.point, sport)
+            ))
+        })
+        .collect();
+    cell(vec![Col {
+        children: lines,
+        gap: Some(1.into()),
+        ..Default::default()
+    }
+    .into()])
+}
+
+fn game_section(game: &GameAnalysis, board: &BoardAnalysis, f: OddsFormat) -> Vec<WidgetComponent> {
+    let sport = board.sport;
+    let mut head = vec![cell(vec![caption("Book")])];
+    head.extend(
+        board
+            .markets
+            .iter()
+            .map(|m| cell(vec![caption(market_title(m))])),
+    );
+    head.push(cell(vec![caption("Updated")]));
+    let mut rows = vec![TableRow {
+        children: head,
+        header: Some(true),
+        ..Default::default()
+    }];
+    for book in &game.books {
+        let mut cells = vec![cell(vec![text(&book.title)])];
+        cells.extend(
+            book.markets
+                .iter()
+                .map(|(key, m)| book_cell(key, m.as_ref(), sport, f)),
+        );
+        let updated = book
+            .last_update
+            .map_or_else(|| "—".to_owned(), format_local_time);
+        cells.push(cell(vec![caption(updated)]));
+        rows.push(TableRow {
+            children: cells,
+            ..Default::default()
+        });
+    }
+    let mut fair = vec![cell(vec![bold("Fair (no-vig)")])];
+    fair.extend(board.markets.iter().map(|key| {
+        let market = game.markets.iter().find(|m| &m.key == key);
+        fair_cell(market, sport, f)
+    }));
+    fair.push(cell(vec![]));
+    rows.push(TableRow {
+        children: fair,
+        ..Default::default()
+    });
+    vec![
+        Row {
+            children: vec![
+                bold(format!("{} @ {}", game.away, game.home)),
+                Spacer::default().into(),
+                caption(format_local_time(game.commence_time)),
+            ],
+            ..Default::default()
+        }
+        .into(),
+        Table {
+            key: Some(game.event_id.clone()),
+            children: rows,
+            ..Default::default()
+        }
+        .into(),
+    ]
+}
+
+/// The odds board for `board` under `title` (e.g. "NBA odds · Wed Jan 15"), prices in `format`.
+pub fn odds_board(board: &BoardAnalysis, title: &str, format: OddsFormat) -> WidgetRoot {
+    let count = board.games.len();
+    let games = if count == 1 { "game" } else { "games" };
+    let mut summary = format!("{count} {games}");
+    if let Some(at) = board.last_update {
+        summary.push_str(&format!(" · last update {}", format_local_time(at)));
+    }
+    let mut children = vec![header(title, board.demo, vec![]), caption(summary)];
+    if board.games.is_empty() {
+        children.push(text("No games on the board for this search."));
+    }
+    for (i, game) in board.games.iter().enumerate() {
+        if i > 0 {
+            children.push(Divider::default().into());
+        }
+        children.extend(game_section(game, board, format));
+    }
+    children.push(Divider::default().into());
+    children.push(caption(
+        "Green = best price for that outcome and line across books. Fair = no-vig price \
+         (multiplicative, averaged over the books at the consensus line). \
+         Hold = 1 − 1/Σ implied probability.",
+    ));
+    children.extend(source_lines(&board.source, board.as_of, board.demo));
+    Card {
+        children,
+        size: Some(CardSize::Lg),
+        status: Some(WidgetStatus {
+            text: format!("{} · {count} {games}", board.sport.title()),
+            icon: Some(IconName::new("chart")),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::widgets::board::analyze_board;
+    use crate::widgets::golden::{assert_golden, sample_board};
+
+    #[test]
+    fn golden_odds_board() {
+        let analysis = analyze_board(&sample_board());
+        let widget = odds_board(&analysis, "NBA odds · Wed Jan 15", OddsFormat::American);
+        assert_golden("odds_board", &widget);
+        let json = serde_json::to_string(&widget).unwrap();
+        assert!(json.contains("DEMO DATA"));
+        assert!(json.contains("hold 3.4%"), "−150/+130 holds 4/119 = 3.36 %");
+        assert!(json.contains("Fair (no-vig)"));
+    }
+
+    #[test]
+    fn names_shorten_like_a_ticker() {
+        assert_eq!(
+            short_team("Portland Trail Blazers", Sport::Nba),
+            "Trail Blazers"
+        );
+        assert_eq!(short_team("Los Angeles Lakers", Sport::Nba), "Lakers");
+        assert_eq!(short_team("Manchester City", Sport::Epl), "Manchester City");
+        assert_eq!(
+            outcome_label("totals", "Over", Some(220.5), Sport::Nba),
+            "O 220.5"
+        );
+        assert_eq!(
+            outcome_label("spreads", "Miami Heat", Some(4.0), Sport::Nba),
+            "Heat +4"
+        );
+    }
+}

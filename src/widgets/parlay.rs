@@ -1,0 +1,263 @@
+//! The parlay slip: legs (pick, game, book, confidence, price, remove), combined odds, a stake
+//! field inside a form, the payout, and "Lock It In".
+//!
+//! Actions (handled in `actions`): the form submits `parlay.set_stake` (sync), each leg's
+//! remove button sends `parlay.remove_leg` (sync), and "Lock It In" sends `parlay.lock_in`
+//! (streamed) carrying the whole slip. Being inside the form, "Lock It In" also receives the
+//! stake field, so a typed stake counts even if the bettor never pressed Update.
+
+use serde_json::json;
+
+use crate::domain::{exact, format_odds, OddsFormat};
+use crate::protocol::widgets::{
+    BadgeColor, Button, ButtonColor, ButtonStyle, Card, Col, ControlSize, ControlVariant, Divider,
+    FontWeight, Form, Input, Label, Row, Spacer, Text, WidgetStatus,
+};
+use crate::protocol::{ActionConfig, IconName, LoadingBehavior, WidgetComponent, WidgetRoot};
+
+use super::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
+use super::common::{
+    badge, bold, caption, format_local_time, header, label_value, price_text, source_lines,
+};
+use super::slip::{SlipLeg, SlipState};
+
+/// The form field that carries the stake (dollars, as typed).
+pub const STAKE_FIELD: &str = "stake";
+
+fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
+    let now = price_text(leg.price_american, format);
+    match leg.previous_price_american {
+        Some(old) if old != leg.price_american => Row {
+            children: vec![
+                Text {
+                    value: price_text(old, format),
+                    line_through: Some(true),
+                    color: Some("secondary".into()),
+                    ..Default::default()
+                }
+                .into(),
+                Text {
+                    value: format!("→ {now}"),
+                    weight: Some(FontWeight::Semibold),
+                    color: Some("warning".into()),
+                    ..Default::default()
+                }
+                .into(),
+            ],
+            gap: Some(1.into()),
+            ..Default::default()
+        }
+        .into(),
+        _ => bold(now),
+    }
+}
+
+fn leg_row(slip: &SlipState, index: usize, format: OddsFormat) -> WidgetComponent {
+    let leg = &slip.legs[index];
+    let (confidence, color) = leg.confidence();
+    let mut children = vec![
+        Col {
+            children: vec![
+                bold(leg.pick()),
+                caption(format!(
+                    "{} · {} · {}",
+                    leg.game(slip.sport),
+                    format_local_time(leg.commence_time),
+                    leg.book_title
+                )),
+            ],
+            flex: Some(1.into()),
+            ..Default::default()
+        }
+        .into(),
+        badge(confidence, color),
+        price_view(leg, format),
+    ];
+    // A parlay needs two legs, so the last two cannot be removed.
+    if slip.legs.len() > 2 {
+        children.push(
+            Button {
+                label: Some("Remove".into()),
+                variant: Some(ControlVariant::Ghost),
+                color: Some(ButtonColor::Secondary),
+                size: Some(ControlSize::Sm),
+                on_click_action: Some(
+                    ActionConfig::new(REMOVE_LEG, json!({"key": slip.key, "leg": index}))
+                        .sync()
+                        .with_loading_behavior(LoadingBehavior::SelfOnly),
+                ),
+                ..Default::default()
+            }
+            .into(),
+        );
+    }
+    Row {
+        key: Some(format!("leg-{index}")),
+        children,
+        gap: Some(2.into()),
+        align: Some(crate::protocol::widgets::Alignment::Center),
+        ..Default::default()
+    }
+    .into()
+}
+
+fn stake_form(
+    slip: &SlipState,
+    lock_in: WidgetComponent,
+    after: Vec<WidgetComponent>,
+) -> WidgetComponent {
+    let stake_row = Row {
+        children: vec![
+            Label {
+                value: "Stake ($)".into(),
+                field_name: STAKE_FIELD.into(),
+                ..Default::default()
+            }
+            .into(),
+            Spacer::default().into(),
+            Input {
+                name: STAKE_FIELD.into(),
+                default_value: Some(slip.stake().to_plain_string()),
+                placeholder: Some("10.00".into()),
+                required: Some(true),
+                ..Default::default()
+            }
+            .into(),
+            Button {
+                label: Some("Update".into()),
+                submit: Some(true),
+                style: Some(ButtonStyle::Secondary),
+                ..Default::default()
+            }
+            .into(),
+        ],
+        gap: Some(2.into()),
+        align: Some(crate::protocol::widgets::Alignment::Center),
+        ..Default::default()
+    };
+    let mut children = vec![stake_row.into()];
+    children.extend(after);
+    children.push(lock_in);
+    Form {
+        children,
+        gap: Some(2.into()),
+        on_submit_action: Some(ActionConfig::new(SET_STAKE, json!({"key": slip.key})).sync()),
+        ..Default::default()
+    }
+    .into()
+}
+
+/// The slip as the bettor sees it, prices in `format`.
+pub fn parlay_slip(slip: &SlipState, format: OddsFormat) -> WidgetRoot {
+    let quote = slip.quote().ok();
+    let moved = slip.has_moved_prices();
+    let mut extra = Vec::new();
+    if slip.is_same_game() {
+        extra.push(badge("SGP estimate", BadgeColor::Warning));
+    }
+    let title = format!("{}-Leg Parlay", slip.legs.len());
+    let mut children = vec![header(&title, slip.demo, extra)];
+    for i in 0..slip.legs.len() {
+        if i > 0 {
+            children.push(Divider::default().into());
+        }
+        children.push(leg_row(slip, i, format));
+    }
+    children.push(Divider::default().into());
+    let combined = quote
+        .as_ref()
+        .and_then(|q| q.price.as_ref())
+        .map_or_else(|| "—".to_owned(), |p| format_odds(p, format));
+    children.push(label_value("Combined odds", bold(combined)));
+    if let Some(p) = quote.as_ref().and_then(|q| q.implied_probability()) {
+        children.push(caption(format!(
+            "Implied probability {} (the book's price, vig included)",
+            exact::format_percent(&p, 1)
+        )));
+    }
+
+    let mut after = Vec::new();
+    let payout = quote
+        .as_ref()
+        .map_or_else(|| "—".to_owned(), |q| q.payout.to_string());
+    after.push(label_value("Payout", bold(payout)));
+    if let Some(q) = &quote {
+        after.push(caption(format!(
+            "Profit {} if every leg wins; pushes drop a leg.",
+            q.profit
+        )));
+    }
+    if slip.is_same_game() {
+        after.push(caption(
+            "Legs from the same game: estimate — sportsbook SGP price will differ.",
+        ));
+    }
+    if moved {
+        after.push(caption(
+            "Prices moved since this slip was built. Review the new prices, then confirm.",
+        ));
+    }
+    if slip.legs.len() < 2 {
+        after.push(caption("A parlay needs at least 2 legs."));
+    }
+    let label = if moved {
+        "Confirm new prices & Lock It In"
+    } else {
+        "Lock It In"
+    };
+    let lock_in = Button {
+        label: Some(label.into()),
+        style: Some(ButtonStyle::Primary),
+        color: Some(ButtonColor::Success),
+        block: Some(true),
+        icon_start: Some(IconName::new("check-circle")),
+        disabled: (slip.legs.len() < 2).then_some(true),
+        on_click_action: Some(
+            ActionConfig::new(LOCK_IN, json!({"key": slip.key, "slip": slip}))
+                .with_loading_behavior(LoadingBehavior::SelfOnly),
+        ),
+        ..Default::default()
+    }
+    .into();
+    children.push(stake_form(slip, lock_in, after));
+    children.extend(source_lines(&slip.source, slip.as_of, slip.demo));
+    Card {
+        // Identifies the slip for its actions (and the receipt that replaces it).
+        key: Some(slip.key.clone()),
+        children,
+        status: Some(WidgetStatus {
+            text: if moved { "Prices moved" } else { "Parlay slip" }.into(),
+            icon: Some(IconName::new("notebook-pencil")),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::widgets::golden::{assert_golden, sample_slip};
+
+    #[test]
+    fn golden_parlay_slip() {
+        let widget = parlay_slip(&sample_slip(), OddsFormat::American);
+        assert_golden("parlay_slip", &widget);
+        let json = serde_json::to_string(&widget).unwrap();
+        assert!(json.contains("$715.91"), "§6.5 #1 payout on $100");
+        assert!(json.contains("+616"));
+        assert!(json.contains("DEMO DATA"));
+    }
+
+    #[test]
+    fn golden_parlay_slip_with_moved_prices() {
+        let mut slip = sample_slip();
+        slip.legs[1].previous_price_american = Some(160);
+        let widget = parlay_slip(&slip, OddsFormat::American);
+        assert_golden("parlay_slip_moved", &widget);
+        let json = serde_json::to_string(&widget).unwrap();
+        assert!(json.contains("Confirm new prices"));
+        assert!(json.contains("→ +150"));
+    }
+}

@@ -1,0 +1,151 @@
+//! The bet receipt: the locked slip as it was saved — legs and prices, stake, combined odds,
+//! payout, bet id and time. Built from the stored bet, so a repeated lock-in shows the bet that
+//! was actually placed, not a recomputation.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{format_odds, AmericanOdds, Cents, DecimalOdds, OddsFormat};
+use crate::protocol::widgets::{BadgeColor, Card, Col, Divider, Row, Spacer, WidgetStatus};
+use crate::protocol::{IconName, WidgetComponent, WidgetRoot};
+use crate::providers::Sport;
+
+use super::common::{
+    badge, bold, caption, format_local_datetime, format_local_time, header, label_value,
+    price_text, source_lines,
+};
+use super::slip::SlipLeg;
+
+/// One leg as saved in the bet's odds snapshot (`BetRecord.legs` is a JSON array of these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LockedLeg {
+    #[serde(flatten)]
+    pub leg: SlipLeg,
+    pub sport: Sport,
+    /// The exact decimal price used for the payout (`"21/11"` for −110).
+    pub decimal: String,
+    pub source: String,
+    pub as_of: DateTime<Utc>,
+    pub demo: bool,
+}
+
+/// A saved bet, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BetReceipt {
+    pub bet_id: String,
+    /// The slip's idempotency key (the card's `key`, so a repeated lock-in finds it).
+    pub idempotency_key: String,
+    pub placed_at: DateTime<Utc>,
+    pub sport: Sport,
+    pub stake: Cents,
+    pub payout: Cents,
+    /// The combined price as exact decimal odds (`"315/44"`), for display in any format.
+    pub combined_decimal: String,
+    pub odds_american: i64,
+    pub legs: Vec<LockedLeg>,
+}
+
+impl BetReceipt {
+    pub fn demo(&self) -> bool {
+        self.legs.iter().any(|l| l.demo)
+    }
+}
+
+fn combined_text(receipt: &BetReceipt, format: OddsFormat) -> String {
+    // Stored as the exact ratio ("315/44"), which is how `DecimalOdds` serialises.
+    let exact = serde_json::Value::String(receipt.combined_decimal.clone());
+    serde_json::from_value::<DecimalOdds>(exact)
+        .map(|price| format_odds(&price, format))
+        .unwrap_or_else(|_| format!("{:+}", receipt.odds_american))
+}
+
+fn leg_line(leg: &LockedLeg, sport: Sport, format: OddsFormat) -> WidgetComponent {
+    let price = AmericanOdds::new(leg.leg.price_american)
+        .map(|_| price_text(leg.leg.price_american, format))
+        .unwrap_or_else(|_| leg.leg.price_american.to_string());
+    Row {
+        children: vec![
+            Col {
+                children: vec![
+                    bold(leg.leg.pick()),
+                    caption(format!(
+                        "{} · {} · {}",
+                        leg.leg.game(sport),
+                        format_local_time(leg.leg.commence_time),
+                        leg.leg.book_title
+                    )),
+                ],
+                flex: Some(1.into()),
+                ..Default::default()
+            }
+            .into(),
+            Spacer::default().into(),
+            bold(price),
+        ],
+        gap: Some(2.into()),
+        ..Default::default()
+    }
+    .into()
+}
+
+/// The receipt that replaces the slip once the bet is saved.
+pub fn bet_receipt(receipt: &BetReceipt, format: OddsFormat) -> WidgetRoot {
+    let demo = receipt.demo();
+    let title = format!("{}-Leg Parlay locked in", receipt.legs.len());
+    let mut children = vec![header(
+        &title,
+        demo,
+        vec![badge("Locked", BadgeColor::Success)],
+    )];
+    for leg in &receipt.legs {
+        children.push(leg_line(leg, receipt.sport, format));
+    }
+    children.push(Divider::default().into());
+    children.push(label_value(
+        "Combined odds",
+        bold(combined_text(receipt, format)),
+    ));
+    children.push(label_value("Stake", bold(receipt.stake.to_string())));
+    children.push(label_value("Payout", bold(receipt.payout.to_string())));
+    children.push(caption(format!(
+        "Bet {} · placed {}",
+        receipt.bet_id,
+        format_local_datetime(receipt.placed_at)
+    )));
+    if let Some(first) = receipt.legs.first() {
+        children.extend(source_lines(&first.source, first.as_of, demo));
+    }
+    Card {
+        key: Some(receipt.idempotency_key.clone()),
+        children,
+        status: Some(WidgetStatus {
+            text: "Bet locked in".into(),
+            icon: Some(IconName::new("check-circle-filled")),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::widgets::golden::{assert_golden, sample_receipt};
+
+    #[test]
+    fn golden_bet_receipt() {
+        let receipt = sample_receipt();
+        let widget = bet_receipt(&receipt, OddsFormat::American);
+        assert_golden("bet_receipt", &widget);
+        let json = serde_json::to_string(&widget).unwrap();
+        assert!(json.contains("$715.91") && json.contains("+616"));
+        assert!(json.contains("DEMO DATA"));
+        // The snapshot reads back exactly as saved.
+        let text = serde_json::to_string(&receipt.legs).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Vec<LockedLeg>>(&text).unwrap(),
+            receipt.legs
+        );
+    }
+}

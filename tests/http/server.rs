@@ -1,0 +1,100 @@
+//! A real server on 127.0.0.1:0 over a temp SQLite store, with the scripted responder.
+
+use professor_lock::config::{Config, Secret};
+use professor_lock::server::{self, AppState, StateParts};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server; `tune` adjusts the config (limits) first.
+    pub async fn start(tune: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let vars = BTreeMap::from([("DATA_DIR".to_owned(), dir.path().display().to_string())]);
+        let mut config = Config::from_vars(vars).unwrap();
+        tune(&mut config);
+        let store = professor_lock::store::connect(&config.database_url, 4)
+            .await
+            .unwrap();
+        let (responder, actions) = professor_lock::engine::scripted_parts();
+        let leptos_options = leptos::prelude::LeptosOptions::builder()
+            .output_name("professor_lock")
+            .build();
+        let state = AppState::build(StateParts {
+            leptos_options,
+            config: Arc::new(config),
+            store,
+            secret_key: Secret::new("t".repeat(48)),
+            responder,
+            actions,
+            loopback: true,
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = server::serve(listener, state).await;
+        });
+        TestServer {
+            base,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A fresh guest user's client secret.
+    pub async fn session(&self) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/chatkit/session"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        body["client_secret"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn post(&self, secret: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/chatkit"))
+            .bearer_auth(secret)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a thread and reads its whole stream; returns the thread id and the events.
+    pub async fn create_thread(&self, secret: &str, text: &str) -> (String, Vec<Value>) {
+        let input = json!({"content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}});
+        let response = self
+            .post(
+                secret,
+                json!({"type": "threads.create", "params": {"input": input}}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let events: Vec<Value> = response
+            .text()
+            .await
+            .unwrap()
+            .split("\n\n")
+            .filter_map(|f| f.strip_prefix("data: "))
+            .map(|f| serde_json::from_str(f).unwrap())
+            .collect();
+        (
+            events[0]["thread"]["id"].as_str().unwrap().to_owned(),
+            events,
+        )
+    }
+}

@@ -61,6 +61,9 @@ pub struct LlmConfig {
 /// Data providers; every base URL can be pointed at a local mock server.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProviderEnv {
+    /// ESPN's public API needs no key, so it is opt-in (`ESPN_ENABLED=true`): a fresh install
+    /// shows the labelled demo data rather than calling an undocumented API.
+    pub espn_enabled: bool,
     pub odds_api_key: Option<Secret>,
     pub odds_api_base_url: Option<String>,
     pub espn_site_base_url: Option<String>,
@@ -253,6 +256,7 @@ impl Config {
                 .transpose()
         };
         let providers = ProviderEnv {
+            espn_enabled: get_bool("ESPN_ENABLED")?.unwrap_or(false),
             odds_api_key: get("ODDS_API_KEY").map(Secret::new),
             odds_api_base_url: url("ODDS_API_BASE_URL")?,
             espn_site_base_url: url("ESPN_SITE_BASE_URL")?,

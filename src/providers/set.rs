@@ -79,6 +79,29 @@ pub struct ProvidersConfig {
     pub cache_ttls: CacheTtls,
 }
 
+impl From<&crate::config::ProviderEnv> for ProvidersConfig {
+    /// The deployment's provider settings; unset base URLs keep the public defaults.
+    fn from(env: &crate::config::ProviderEnv) -> Self {
+        let key = |k: &Option<crate::config::Secret>| k.as_ref().map(|s| s.expose().to_owned());
+        let or = |v: &Option<String>, default: String| v.clone().unwrap_or(default);
+        let defaults = ProvidersConfig::default();
+        ProvidersConfig {
+            odds_api_key: key(&env.odds_api_key),
+            odds_api_base_url: or(&env.odds_api_base_url, defaults.odds_api_base_url.clone()),
+            espn_enabled: env.espn_enabled,
+            espn_site_base_url: or(&env.espn_site_base_url, defaults.espn_site_base_url.clone()),
+            espn_web_base_url: or(&env.espn_web_base_url, defaults.espn_web_base_url.clone()),
+            statmuse_base_url: env.statmuse_base_url.clone(),
+            searxng_url: env.searxng_url.clone(),
+            brave_api_key: key(&env.brave_api_key),
+            brave_base_url: or(&env.brave_base_url, defaults.brave_base_url.clone()),
+            tavily_api_key: key(&env.tavily_api_key),
+            tavily_base_url: or(&env.tavily_base_url, defaults.tavily_base_url.clone()),
+            ..defaults
+        }
+    }
+}
+
 impl Default for ProvidersConfig {
     fn default() -> Self {
         Self {

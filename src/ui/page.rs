@@ -35,7 +35,11 @@ pub fn ProfessorLockPage() -> impl IntoView {
         <div class="flex h-full min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
             <header class="flex items-center justify-between border-b border-slate-800 px-6 py-3">
                 <div class="flex items-center gap-3">
-                    <span class="text-2xl" aria-hidden="true">"🔒"</span>
+                    <svg class="h-7 w-7 text-emerald-400" viewBox="0 0 24 24" fill="none" stroke="currentColor"
+                        stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+                        <rect x="4" y="11" width="16" height="10" rx="2"></rect>
+                        <path d="M8 11V7a4 4 0 0 1 8 0v4"></path>
+                    </svg>
                     <h1 class="text-xl font-semibold tracking-tight">"Professor Lock"</h1>
                     <span class="rounded-full bg-emerald-900/60 px-2 py-0.5 text-xs text-emerald-300">
                         "AI betting analyst"

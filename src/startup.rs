@@ -1,8 +1,11 @@
 //! Boot sequence: env → config → tracing → store (+ migrations) → serve. Every failure is a
 //! one-line message naming what is wrong, and a non-zero exit.
 
-use crate::config::{Config, LogFormat};
+use crate::config::{Config, LogFormat, ResponderKind};
+use crate::engine::{ActionRegistry, Responder};
+use crate::providers::{ProviderSet, ProvidersConfig};
 use crate::server::{self, AppState, StateParts};
+use crate::tools::ToolServices;
 use leptos::prelude::get_configuration;
 use std::sync::Arc;
 
@@ -35,7 +38,7 @@ pub async fn run() -> Result<(), String> {
         "store ready, migrations applied"
     );
 
-    let (responder, actions) = crate::engine::scripted_parts();
+    let (responder, actions) = answering_parts(&config)?;
     let state = AppState::build(StateParts {
         leptos_options,
         config: Arc::new(config),
@@ -54,6 +57,27 @@ pub async fn run() -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Who answers turns and actions: the agent with the betting tools over the configured data
+/// providers (demo data for whatever has none), or the scripted responder.
+pub fn answering_parts(config: &Config) -> Result<(Arc<dyn Responder>, ActionRegistry), String> {
+    if config.responder == ResponderKind::Scripted {
+        tracing::info!("answering with the scripted responder (PL_RESPONDER=scripted)");
+        return Ok(crate::engine::scripted_parts());
+    }
+    let providers = ProviderSet::from_config(&ProvidersConfig::from(&config.providers))
+        .map_err(|e| format!("data providers: {e}"))?;
+    for tool in providers.describe() {
+        tracing::info!(tool = ?tool.tool, providers = ?tool.providers, demo = tool.demo, "data providers");
+    }
+    let services = ToolServices {
+        providers,
+        betting: config.app.betting.clone(),
+    };
+    let actions = crate::actions::standard_actions(services.clone());
+    let responder = crate::agent::build(config, services, crate::tools::standard_tools());
+    Ok((responder, actions))
 }
 
 fn init_tracing(format: LogFormat) {

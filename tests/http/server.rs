@@ -13,8 +13,17 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server; `tune` adjusts the config (limits) first.
+    /// Starts a server with the scripted responder; `tune` adjusts the config first.
     pub async fn start(tune: impl FnOnce(&mut Config)) -> Self {
+        Self::start_answering(tune, false).await
+    }
+
+    /// Starts a server answering with the agent (offline model, no keys: demo data).
+    pub async fn start_with_agent() -> Self {
+        Self::start_answering(|_| {}, true).await
+    }
+
+    async fn start_answering(tune: impl FnOnce(&mut Config), agent: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let vars = BTreeMap::from([("DATA_DIR".to_owned(), dir.path().display().to_string())]);
         let mut config = Config::from_vars(vars).unwrap();
@@ -22,7 +31,11 @@ impl TestServer {
         let store = professor_lock::store::connect(&config.database_url, 4)
             .await
             .unwrap();
-        let (responder, actions) = professor_lock::engine::scripted_parts();
+        let (responder, actions) = if agent {
+            professor_lock::startup::answering_parts(&config).unwrap()
+        } else {
+            professor_lock::engine::scripted_parts()
+        };
         let leptos_options = leptos::prelude::LeptosOptions::builder()
             .output_name("professor_lock")
             .build();

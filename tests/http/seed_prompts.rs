@@ -1,0 +1,87 @@
+//! The four seed prompts through `POST /chatkit` with the offline agent, the real tools and
+//! the labelled demo data: the right widget streams, with its key numbers, and the answer
+//! says the data is demo data.
+
+use crate::server::TestServer;
+use serde_json::Value;
+
+fn widgets(events: &[Value]) -> Vec<&Value> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "widget")
+        .map(|e| &e["item"]["widget"])
+        .collect()
+}
+
+fn answer(events: &[Value]) -> String {
+    events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "assistant_message")
+        .map(|e| e["item"]["content"][0]["text"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn ask(s: &TestServer, secret: &str, prompt: &str) -> Vec<Value> {
+    let (_, events) = s.create_thread(secret, prompt).await;
+    assert!(
+        events.iter().all(|e| e["type"] != "error"),
+        "{prompt}: {events:#?}"
+    );
+    events
+}
+
+#[tokio::test]
+async fn the_four_seed_prompts_stream_their_widgets() {
+    let s = TestServer::start_with_agent().await;
+    let secret = s.session().await;
+
+    let odds = ask(&s, &secret, "Show me tonight's NBA odds").await;
+    let board = widgets(&odds);
+    assert_eq!(board.len(), 1);
+    let status = board[0]["status"]["text"].as_str().unwrap();
+    assert!(
+        status.contains("NBA") && status.contains("6 games"),
+        "{status}"
+    );
+    assert!(board[0].to_string().contains("DEMO DATA"));
+
+    let parlay = ask(&s, &secret, "Build me a parlay with 3 picks").await;
+    let slip = widgets(&parlay);
+    assert_eq!(slip.len(), 1);
+    assert_eq!(slip[0]["status"]["text"], "Parlay slip");
+    let slip_text = slip[0].to_string();
+    assert!(
+        slip_text.contains("Lock It In") && slip_text.contains("parlay.lock_in"),
+        "{slip_text}"
+    );
+    assert!(
+        slip_text.contains("+138") && slip_text.contains("$23.83"),
+        "{slip_text}"
+    );
+    assert!(answer(&parlay).contains("$23.83"));
+
+    let stats = ask(&s, &secret, "How many points is LeBron averaging?").await;
+    let card = widgets(&stats);
+    assert_eq!(card.len(), 1);
+    assert!(card[0].to_string().contains("LeBron"), "{}", card[0]);
+    assert!(answer(&stats).contains("LeBron"));
+
+    let search = ask(&s, &secret, "Search for weather in Denver").await;
+    let progress = search
+        .iter()
+        .filter(|e| {
+            e["type"] == "thread.item.updated" && e["update"]["type"] == "widget.root.updated"
+        })
+        .count();
+    assert!(
+        progress >= 1,
+        "search progress is streamed as widget updates"
+    );
+    let results = widgets(&search);
+    assert_eq!(results.len(), 1);
+    assert!(results[0].to_string().contains("Denver"));
+    for events in [&odds, &parlay, &stats, &search] {
+        assert!(answer(events).contains("DEMO DATA"), "{}", answer(events));
+    }
+}

@@ -202,8 +202,11 @@ impl ActionHandler for LockIn {
         slip.stake_cents = stake.get();
 
         let store = turn.store().clone();
-        let placed = store.list_bets(turn.user_id()).await.map_err(internal)?;
-        if let Some(bet) = placed.iter().find(|b| b.idempotency_key == slip.key) {
+        let placed = store
+            .get_bet_by_key(turn.user_id(), &slip.key)
+            .await
+            .map_err(internal)?;
+        if let Some(bet) = &placed {
             return self.show_receipt(turn, sender, bet, true);
         }
 

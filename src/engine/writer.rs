@@ -15,6 +15,12 @@ struct Job {
     done: oneshot::Sender<Result<(), String>>,
 }
 
+/// A submission's place in the batch: its acknowledgement and its range of `batch`.
+struct Waiting {
+    done: oneshot::Sender<Result<(), String>>,
+    ops: std::ops::Range<usize>,
+}
+
 #[derive(Clone)]
 pub struct WriteQueue {
     tx: mpsc::UnboundedSender<Job>,
@@ -39,36 +45,37 @@ impl WriteQueue {
 }
 
 async fn run_writer(store: SharedStore, mut rx: mpsc::UnboundedReceiver<Job>) {
-    let mut jobs: Vec<Job> = Vec::new();
+    let mut waiting: Vec<Waiting> = Vec::new();
+    // The writes are moved, not copied, into one batch; each submission keeps its range so a
+    // failed batch can be retried submission by submission.
     let mut batch: Vec<WriteOp> = Vec::new();
     while let Some(first) = rx.recv().await {
-        let mut count = first.ops.len();
-        jobs.push(first);
-        while count < MAX_BATCH_OPS {
-            match rx.try_recv() {
-                Ok(job) => {
-                    count += job.ops.len();
-                    jobs.push(job);
-                }
-                Err(_) => break,
-            }
-        }
         batch.clear();
-        for job in &jobs {
-            batch.extend(job.ops.iter().cloned());
+        waiting.clear();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            let start = batch.len();
+            batch.extend(job.ops);
+            waiting.push(Waiting {
+                done: job.done,
+                ops: start..batch.len(),
+            });
+            if batch.len() < MAX_BATCH_OPS {
+                next = rx.try_recv().ok();
+            }
         }
         match store.commit(&batch).await {
             Ok(()) => {
-                for job in jobs.drain(..) {
-                    let _ = job.done.send(Ok(()));
+                for w in waiting.drain(..) {
+                    let _ = w.done.send(Ok(()));
                 }
             }
             Err(batch_error) => {
                 // Isolate the failing submission so one bad write does not fail its neighbours.
-                tracing::warn!(error = %batch_error, jobs = jobs.len(), "group commit failed; retrying per turn");
-                for job in jobs.drain(..) {
-                    let result = store.commit(&job.ops).await.map_err(|e| e.to_string());
-                    let _ = job.done.send(result);
+                tracing::warn!(error = %batch_error, jobs = waiting.len(), "group commit failed; retrying per turn");
+                for w in waiting.drain(..) {
+                    let result = store.commit(&batch[w.ops]).await.map_err(|e| e.to_string());
+                    let _ = w.done.send(result);
                 }
             }
         }

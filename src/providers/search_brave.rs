@@ -70,19 +70,7 @@ impl BraveClient {
                 retry_after: wire::retry_after(&body.headers),
             },
             _ if body.status.as_u16() == 422 || body.status.as_u16() == 400 => {
-                ProviderError::InvalidRequest {
-                    provider: NAME,
-                    code: if code.is_empty() {
-                        body.status.as_u16().to_string()
-                    } else {
-                        code
-                    },
-                    message: if detail.is_empty() {
-                        "invalid request".into()
-                    } else {
-                        detail
-                    },
-                }
+                wire::invalid_request(NAME, code, body.status.as_u16(), detail)
             }
             _ => wire::status_error(NAME, body),
         }

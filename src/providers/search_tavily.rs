@@ -66,15 +66,7 @@ impl TavilyClient {
                     detail
                 },
             },
-            400 | 422 => ProviderError::InvalidRequest {
-                provider: NAME,
-                code: status.to_string(),
-                message: if detail.is_empty() {
-                    "invalid request".into()
-                } else {
-                    detail
-                },
-            },
+            400 | 422 => wire::invalid_request(NAME, String::new(), status, detail),
             _ => wire::status_error(NAME, body),
         }
     }

@@ -109,6 +109,28 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Default status mapping for providers without a documented error body.
+/// A 400/422 from a provider: its own error code (or the status) and detail (or a generic text).
+pub(crate) fn invalid_request(
+    provider: &'static str,
+    code: String,
+    status: u16,
+    detail: String,
+) -> ProviderError {
+    ProviderError::InvalidRequest {
+        provider,
+        code: if code.is_empty() {
+            status.to_string()
+        } else {
+            code
+        },
+        message: if detail.is_empty() {
+            "invalid request".into()
+        } else {
+            detail
+        },
+    }
+}
+
 pub(crate) fn status_error(provider: &'static str, body: &Body) -> ProviderError {
     let status = body.status.as_u16();
     match status {

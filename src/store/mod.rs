@@ -116,6 +116,12 @@ pub trait Store: Send + Sync + 'static {
     /// the stored bet and whether this call created it.
     async fn place_bet(&self, bet: &BetRecord) -> StoreResult<(BetRecord, bool)>;
     async fn list_bets(&self, user_id: &str) -> StoreResult<Vec<BetRecord>>;
+    /// The user's bet placed with this idempotency key, if any.
+    async fn get_bet_by_key(
+        &self,
+        user_id: &str,
+        idempotency_key: &str,
+    ) -> StoreResult<Option<BetRecord>>;
 }
 
 /// Default and maximum page sizes (chatkit-protocol.md §14: 0 or absent → 20, cap at 100).

@@ -594,15 +594,23 @@ macro_rules! sql_store {
                 .await?
                 .rows_affected()
                     == 1;
-                let row: BetRow = sqlx::query_as(
+                let stored = self
+                    .get_bet_by_key(&bet.user_id, &bet.idempotency_key)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("a bet vanished right after it was placed".into()))?;
+                Ok((stored, inserted))
+            }
+
+            async fn get_bet_by_key(&self, user_id: &str, idempotency_key: &str) -> StoreResult<Option<BetRecord>> {
+                let row: Option<BetRow> = sqlx::query_as(
                     "SELECT id, user_id, thread_id, idempotency_key, stake_cents, payout_cents, odds_american, \
                      legs, status, created_at FROM bets WHERE user_id = $1 AND idempotency_key = $2",
                 )
-                .bind(&bet.user_id)
-                .bind(&bet.idempotency_key)
-                .fetch_one(&self.pool)
+                .bind(user_id)
+                .bind(idempotency_key)
+                .fetch_optional(&self.pool)
                 .await?;
-                Ok((bet_from_row(row), inserted))
+                Ok(row.map(bet_from_row))
             }
 
             async fn list_bets(&self, user_id: &str) -> StoreResult<Vec<BetRecord>> {

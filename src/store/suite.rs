@@ -411,6 +411,16 @@ pub async fn bets_are_idempotent(s: SharedStore) {
     assert_eq!(stored.id, bet.id);
     assert_eq!(s.list_bets(&u).await.unwrap().len(), 1);
     assert!(s.list_bets(&user()).await.unwrap().is_empty());
+    assert_eq!(
+        s.get_bet_by_key(&u, "slip-1").await.unwrap().map(|b| b.id),
+        Some(bet.id.clone())
+    );
+    assert_eq!(s.get_bet_by_key(&u, "slip-2").await.unwrap(), None);
+    assert_eq!(
+        s.get_bet_by_key(&user(), "slip-1").await.unwrap(),
+        None,
+        "scoped by user"
+    );
 }
 
 pub async fn ping_reports_latency(s: SharedStore) {

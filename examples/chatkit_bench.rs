@@ -6,7 +6,15 @@
 //!
 //! With `--session`, one client secret is minted and sent as a Bearer token (our server);
 //! without it requests carry no credentials (the Python reference server).
+//!
+//! Each worker holds one HTTP/1.1 keep-alive connection driven by hyper's connection-level
+//! client: no pool, no redirects, no header defaults. The generator shares the machine's cores
+//! with the server, so the less it spends per turn, the more the figures describe the server.
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -57,33 +65,108 @@ struct Sample {
     events: usize,
 }
 
-async fn one_turn(
-    client: &reqwest::Client,
-    url: &str,
-    secret: Option<&str>,
-) -> Result<Sample, String> {
-    let started = Instant::now();
-    let mut request = client
-        .post(url)
-        .header("content-type", "application/json")
-        .body(BODY);
-    if let Some(secret) = secret {
-        request = request.bearer_auth(secret);
+/// Where requests go: the socket address to dial and the request target.
+#[derive(Clone)]
+struct Target {
+    authority: String,
+    path: String,
+    authorization: Option<String>,
+}
+
+impl Target {
+    fn parse(url: &str, secret: Option<&str>) -> Result<Target, String> {
+        let uri: hyper::Uri = url.parse().map_err(|e| format!("--url: {e}"))?;
+        if uri.scheme_str() != Some("http") {
+            return Err("--url must be http://".into());
+        }
+        Ok(Target {
+            authority: uri.authority().ok_or("--url needs a host")?.to_string(),
+            path: uri.path_and_query().map_or("/".into(), |p| p.to_string()),
+            authorization: secret.map(|s| format!("Bearer {s}")),
+        })
     }
-    let mut response = request.send().await.map_err(|e| e.to_string())?;
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, String> {
+        let tcp = tokio::net::TcpStream::connect(&self.authority)
+            .await
+            .map_err(|e| e.to_string())?;
+        tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        Ok(sender)
+    }
+
+    fn request(&self) -> hyper::Request<Full<Bytes>> {
+        let mut request = hyper::Request::post(&self.path)
+            .header(hyper::header::HOST, &self.authority)
+            .header(hyper::header::CONTENT_TYPE, "application/json");
+        if let Some(authorization) = &self.authorization {
+            request = request.header(hyper::header::AUTHORIZATION, authorization);
+        }
+        request
+            .body(Full::new(Bytes::from_static(BODY.as_bytes())))
+            .expect("a valid request")
+    }
+}
+
+/// One whole turn: the request, then every event of its stream up to the end.
+async fn one_turn(
+    sender: &mut SendRequest<Full<Bytes>>,
+    target: &Target,
+) -> Result<Sample, String> {
+    sender.ready().await.map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let response = sender
+        .send_request(target.request())
+        .await
+        .map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!("status {}", response.status()));
     }
+    let mut body = response.into_body();
     let mut first_event = None;
     let mut events = 0;
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
-        first_event.get_or_insert_with(|| started.elapsed());
-        events += chunk.windows(6).filter(|w| w == b"data: ").count();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| e.to_string())?;
+        if let Some(chunk) = frame.data_ref() {
+            first_event.get_or_insert_with(|| started.elapsed());
+            events += chunk.windows(6).filter(|w| w == b"data: ").count();
+        }
     }
     Ok(Sample {
         first_event: first_event.ok_or("empty stream")?,
         events,
     })
+}
+
+/// Runs turns back to back on one connection until the deadline; reconnects after an error.
+async fn worker(target: Target, deadline: Instant) -> (Vec<Sample>, usize) {
+    let mut samples = Vec::new();
+    let mut errors = 0usize;
+    let mut connection = None;
+    while Instant::now() < deadline {
+        let sender = match &mut connection {
+            Some(sender) => sender,
+            None => match target.connect().await {
+                Ok(sender) => connection.insert(sender),
+                Err(_) => {
+                    errors += 1;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        match one_turn(sender, &target).await {
+            Ok(sample) => samples.push(sample),
+            Err(_) => {
+                errors += 1;
+                connection = None;
+            }
+        }
+    }
+    (samples, errors)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -123,31 +206,21 @@ async fn main() {
         }
         None => None,
     };
+    let target = match Target::parse(&args.url, secret.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("chatkit_bench: {e}");
+            std::process::exit(2);
+        }
+    };
     println!("| server | concurrency | turns | turns/s | events/turn | first event p50 | first event p99 | errors |");
     println!("|---|---|---|---|---|---|---|---|");
     for &concurrency in &args.concurrency {
         let deadline = Instant::now() + Duration::from_secs(args.seconds);
         let started = Instant::now();
-        let mut workers = Vec::new();
-        for _ in 0..concurrency {
-            let url = args.url.clone();
-            let secret = secret.clone();
-            workers.push(tokio::spawn(async move {
-                let client = reqwest::Client::builder()
-                    .tcp_nodelay(true)
-                    .build()
-                    .unwrap();
-                let mut samples = Vec::new();
-                let mut errors = 0usize;
-                while Instant::now() < deadline {
-                    match one_turn(&client, &url, secret.as_deref()).await {
-                        Ok(s) => samples.push(s),
-                        Err(_) => errors += 1,
-                    }
-                }
-                (samples, errors)
-            }));
-        }
+        let workers: Vec<_> = (0..concurrency)
+            .map(|_| tokio::spawn(worker(target.clone(), deadline)))
+            .collect();
         let mut samples = Vec::new();
         let mut errors = 0;
         for w in workers {

@@ -5,7 +5,8 @@ use crate::protocol::{Attachment, AttachmentKind, UploadDescriptor, UploadMethod
 use crate::store::AttachmentRecord;
 use std::collections::BTreeMap;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Builds the URLs a client uses for an attachment (signed, so they need no other auth).
 pub trait AttachmentLinks: Send + Sync + 'static {
@@ -13,15 +14,16 @@ pub trait AttachmentLinks: Send + Sync + 'static {
     fn preview_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String;
 }
 
+/// A cheap handle (cloned with the app state on every request).
 #[derive(Clone, Debug)]
 pub struct AttachmentFiles {
-    root: PathBuf,
+    root: Arc<Path>,
 }
 
 impl AttachmentFiles {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         AttachmentFiles {
-            root: data_dir.into().join("attachments"),
+            root: Arc::from(data_dir.into().join("attachments")),
         }
     }
 

@@ -31,7 +31,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let shell_options = state.leptos_options.clone();
+    let shell_options = LeptosOptions::clone(&state.leptos_options);
     let upload_limit = state.config.app.limits.attachment_max_bytes as usize + 64 * 1024;
     Router::new()
         .route("/health", get(health::health))

@@ -8,9 +8,10 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
+/// Cloned for every request by axum's `State` extractor, so every field is a cheap handle.
 #[derive(Clone)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
+    pub leptos_options: Arc<LeptosOptions>,
     pub config: Arc<Config>,
     pub engine: Engine,
     pub auth: Arc<Auth>,
@@ -20,7 +21,7 @@ pub struct AppState {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        LeptosOptions::clone(&state.leptos_options)
     }
 }
 
@@ -55,7 +56,7 @@ impl AppState {
             },
         });
         AppState {
-            leptos_options: parts.leptos_options,
+            leptos_options: Arc::new(parts.leptos_options),
             limits: RateLimits::new(limits.turns_per_minute, limits.sessions_per_minute_per_ip),
             config,
             engine,

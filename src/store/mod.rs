@@ -7,6 +7,7 @@
 //! ownership and paging exact. Every method takes the caller's user id and treats another
 //! user's rows exactly like absent ones.
 
+mod net_writes;
 mod records;
 mod sql_store;
 #[cfg(test)]

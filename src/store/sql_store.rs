@@ -4,12 +4,16 @@
 //! `ON CONFLICT … DO UPDATE … WHERE`, booleans), so one macro body serves both pools; only the
 //! migrations differ. Order is `(created_at, id)`; `created_at` is microseconds since the epoch.
 
+use super::net_writes::{
+    net_effect, power_of_two_runs, values_list, Placeholders, MAX_ROWS, ROW_SIZES,
+};
 use super::*;
 use crate::ids::micros_to_time;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Instant;
 
 pub struct SqliteStore {
@@ -183,66 +187,145 @@ fn order_index(order: SortOrder) -> usize {
     }
 }
 
-const UPSERT_THREAD: &str = "INSERT INTO chatkit_threads (id, user_id, created_at, title, status, metadata) \
-     VALUES ($1, $2, $3, $4, $5, $6) \
-     ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, metadata = excluded.metadata \
-     WHERE chatkit_threads.user_id = excluded.user_id";
+/// Upserts `rows` threads; another user's thread with the same id is left alone.
+fn upsert_threads_sql(rows: usize, style: Placeholders) -> String {
+    format!(
+        "INSERT INTO chatkit_threads (id, user_id, created_at, title, status, metadata) VALUES {} \
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, status = excluded.status, metadata = excluded.metadata \
+         WHERE chatkit_threads.user_id = excluded.user_id",
+        values_list(rows, 6, style)
+    )
+}
 
-const UPSERT_ITEM: &str = "INSERT INTO chatkit_thread_items (id, thread_id, user_id, created_at, item_type, hidden, data) \
-     SELECT $1, $2, $3, $4, $5, $6, $7 \
-     WHERE EXISTS (SELECT 1 FROM chatkit_threads WHERE id = $2 AND user_id = $3) \
-     ON CONFLICT (id) DO UPDATE SET item_type = excluded.item_type, hidden = excluded.hidden, data = excluded.data \
-     WHERE chatkit_thread_items.user_id = excluded.user_id AND chatkit_thread_items.thread_id = excluded.thread_id";
+/// Upserts `rows` items, each only into a thread its user owns, never moving an item between
+/// threads or owners. `VALUES` columns are named column1… in both dialects.
+fn upsert_items_sql(rows: usize, style: Placeholders) -> String {
+    format!(
+        "INSERT INTO chatkit_thread_items (id, thread_id, user_id, created_at, item_type, hidden, data) \
+         SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7 FROM (VALUES {}) AS v \
+         WHERE EXISTS (SELECT 1 FROM chatkit_threads t WHERE t.id = v.column2 AND t.user_id = v.column3) \
+         ON CONFLICT (id) DO UPDATE SET item_type = excluded.item_type, hidden = excluded.hidden, data = excluded.data \
+         WHERE chatkit_thread_items.user_id = excluded.user_id AND chatkit_thread_items.thread_id = excluded.thread_id",
+        values_list(rows, 7, style)
+    )
+}
+
+/// A dialect's multi-row upserts, one per power-of-two run size.
+struct RowStatements {
+    threads: [String; ROW_SIZES],
+    items: [String; ROW_SIZES],
+}
+
+impl RowStatements {
+    fn new(style: Placeholders) -> Self {
+        RowStatements {
+            threads: std::array::from_fn(|log2| upsert_threads_sql(1 << log2, style)),
+            items: std::array::from_fn(|log2| upsert_items_sql(1 << log2, style)),
+        }
+    }
+}
+
+/// The statement for a run of `rows` rows (a power of two, see `power_of_two_runs`).
+fn sql_for_run(texts: &[String; ROW_SIZES], rows: usize) -> &str {
+    debug_assert!(rows.is_power_of_two() && rows <= MAX_ROWS);
+    &texts[rows.trailing_zeros() as usize]
+}
+
+static SQLITE_ROWS: LazyLock<RowStatements> =
+    LazyLock::new(|| RowStatements::new(Placeholders::Anonymous));
+static POSTGRES_ROWS: LazyLock<RowStatements> =
+    LazyLock::new(|| RowStatements::new(Placeholders::Numbered));
 
 const DELETE_ITEM: &str =
     "DELETE FROM chatkit_thread_items WHERE id = $1 AND thread_id = $2 AND user_id = $3";
 
 macro_rules! sql_store {
-    ($store:ident, $backend:literal, $db:ty) => {
+    ($store:ident, $backend:literal, $db:ty, $rows:ident) => {
         impl $store {
-            async fn write_op(
+            /// Upserts threads, one statement per power-of-two run; returns the rows changed.
+            async fn upsert_threads(
                 conn: &mut <$db as sqlx::Database>::Connection,
-                op: &WriteOp,
+                threads: &[&ThreadRecord],
             ) -> StoreResult<u64> {
-                let affected = match op {
-                    WriteOp::SaveThread(t) => {
-                        sqlx::query(UPSERT_THREAD)
+                let mut affected = 0;
+                for run in power_of_two_runs(threads) {
+                    let mut query = sqlx::query(sql_for_run(&$rows.threads, run.len()));
+                    for t in run {
+                        query = query
                             .bind(&t.id)
                             .bind(&t.user_id)
                             .bind(t.created_at.timestamp_micros())
                             .bind(&t.title)
                             .bind(&t.status)
-                            .bind(&t.metadata)
-                            .execute(&mut *conn)
-                            .await?
-                            .rows_affected()
+                            .bind(&t.metadata);
                     }
-                    WriteOp::SaveItem(i) => {
-                        sqlx::query(UPSERT_ITEM)
+                    affected += query.execute(&mut *conn).await?.rows_affected();
+                }
+                Ok(affected)
+            }
+
+            /// Upserts items, one statement per power-of-two run; returns the rows changed.
+            async fn upsert_items(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                items: &[&ItemRecord],
+            ) -> StoreResult<u64> {
+                let mut affected = 0;
+                for run in power_of_two_runs(items) {
+                    let mut query = sqlx::query(sql_for_run(&$rows.items, run.len()));
+                    for i in run {
+                        query = query
                             .bind(&i.id)
                             .bind(&i.thread_id)
                             .bind(&i.user_id)
                             .bind(i.created_at.timestamp_micros())
                             .bind(&i.item_type)
                             .bind(i.hidden)
-                            .bind(&i.data)
-                            .execute(&mut *conn)
-                            .await?
-                            .rows_affected()
+                            .bind(&i.data);
                     }
-                    WriteOp::DeleteItem {
-                        user_id,
-                        thread_id,
-                        item_id,
-                    } => sqlx::query(DELETE_ITEM)
-                        .bind(item_id)
-                        .bind(thread_id)
-                        .bind(user_id)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected(),
-                };
+                    affected += query.execute(&mut *conn).await?.rows_affected();
+                }
                 Ok(affected)
+            }
+
+            async fn delete_one_item(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                user_id: &str,
+                thread_id: &str,
+                item_id: &str,
+            ) -> StoreResult<u64> {
+                Ok(sqlx::query(DELETE_ITEM)
+                    .bind(item_id)
+                    .bind(thread_id)
+                    .bind(user_id)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected())
+            }
+
+            /// Applies a batch: its net effect in a few statements, or write by write when the
+            /// batch has none (see `net_writes`).
+            async fn apply(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                ops: &[WriteOp],
+            ) -> StoreResult<()> {
+                let Some(net) = net_effect(ops) else {
+                    for op in ops {
+                        match op {
+                            WriteOp::SaveThread(t) => Self::upsert_threads(conn, &[t]).await?,
+                            WriteOp::SaveItem(i) => Self::upsert_items(conn, &[i]).await?,
+                            WriteOp::DeleteItem { user_id, thread_id, item_id } => {
+                                Self::delete_one_item(conn, user_id, thread_id, item_id).await?
+                            }
+                        };
+                    }
+                    return Ok(());
+                };
+                Self::upsert_threads(conn, &net.threads).await?;
+                Self::upsert_items(conn, &net.saved_items).await?;
+                for key in &net.deleted_items {
+                    Self::delete_one_item(conn, key.user_id, key.thread_id, key.item_id).await?;
+                }
+                Ok(())
             }
 
             async fn thread_position(&self, user_id: &str, thread_id: &str) -> StoreResult<Option<i64>> {
@@ -371,8 +454,7 @@ macro_rules! sql_store {
 
             async fn save_item(&self, item: &ItemRecord) -> StoreResult<bool> {
                 let mut conn = self.pool.acquire().await?;
-                let affected = Self::write_op(&mut conn, &WriteOp::SaveItem(item.clone())).await?;
-                Ok(affected == 1)
+                Ok(Self::upsert_items(&mut conn, &[item]).await? == 1)
             }
 
             async fn get_item(
@@ -489,9 +571,7 @@ macro_rules! sql_store {
 
             async fn commit(&self, ops: &[WriteOp]) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                for op in ops {
-                    Self::write_op(&mut tx, op).await?;
-                }
+                Self::apply(&mut tx, ops).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -627,5 +707,5 @@ macro_rules! sql_store {
     };
 }
 
-sql_store!(SqliteStore, "sqlite", sqlx::Sqlite);
-sql_store!(PostgresStore, "postgres", sqlx::Postgres);
+sql_store!(SqliteStore, "sqlite", sqlx::Sqlite, SQLITE_ROWS);
+sql_store!(PostgresStore, "postgres", sqlx::Postgres, POSTGRES_ROWS);

@@ -290,6 +290,79 @@ pub async fn batched_commit(s: SharedStore) {
     assert_eq!(left.data, vec![second]);
 }
 
+/// A group commit's batch holds the same rows written several times, more rows than one
+/// statement carries, and deletes; the store ends as if the writes ran one by one.
+pub async fn batched_commit_net_effect(s: SharedStore) {
+    let u = user();
+    let mut t = thread(&u);
+    let mut ops = vec![WriteOp::SaveThread(t.clone())];
+    let items: Vec<ItemRecord> = (0..300).map(|_| item(&t, false)).collect();
+    ops.extend(items.iter().cloned().map(WriteOp::SaveItem));
+    let mut edited = items[7].clone();
+    edited.data = r#"{"edited":true}"#.into();
+    ops.push(WriteOp::SaveItem(edited.clone()));
+    let delete = |i: &ItemRecord| WriteOp::DeleteItem {
+        user_id: u.clone(),
+        thread_id: t.id.clone(),
+        item_id: i.id.clone(),
+    };
+    ops.push(delete(&items[0]));
+    ops.push(delete(&items[1]));
+    ops.push(WriteOp::SaveItem(items[1].clone()));
+    t.title = Some("renamed in the same batch".into());
+    ops.push(WriteOp::SaveThread(t.clone()));
+    s.commit(&ops).await.unwrap();
+
+    assert_eq!(s.get_thread(&u, &t.id).await.unwrap(), Some(t.clone()));
+    let mut left = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .list_items(
+                &u,
+                &t.id,
+                &PageQuery::new(100, SortOrder::Asc, after),
+                false,
+            )
+            .await
+            .unwrap();
+        left.extend(page.data);
+        after = page.after;
+        if !page.has_more {
+            break;
+        }
+    }
+    let mut expected = items[1..].to_vec();
+    expected[6] = edited;
+    assert_eq!(left.len(), 299);
+    assert_eq!(left, expected);
+}
+
+/// A batch where one id is written under two owners is applied write by write: the owner's
+/// writes land, the forged ones change nothing.
+pub async fn batched_commit_with_forged_owner(s: SharedStore) {
+    let (a, b) = (user(), user());
+    let t = thread(&a);
+    let kept = item(&t, false);
+    let mut forged_thread = t.clone();
+    forged_thread.user_id = b.clone();
+    forged_thread.title = Some("taken".into());
+    let ops = vec![
+        WriteOp::SaveThread(t.clone()),
+        WriteOp::SaveItem(kept.clone()),
+        WriteOp::SaveThread(forged_thread),
+        WriteOp::DeleteItem {
+            user_id: b.clone(),
+            thread_id: t.id.clone(),
+            item_id: kept.id.clone(),
+        },
+    ];
+    s.commit(&ops).await.unwrap();
+    assert_eq!(s.get_thread(&a, &t.id).await.unwrap(), Some(t.clone()));
+    assert_eq!(s.get_thread(&b, &t.id).await.unwrap(), None);
+    assert_eq!(s.get_item(&a, &t.id, &kept.id).await.unwrap(), Some(kept));
+}
+
 /// User B sees none of A's rows and changes none of them.
 pub async fn other_users_rows_are_absent(s: SharedStore) {
     let (a, b) = (user(), user());
@@ -453,6 +526,8 @@ macro_rules! run_suite {
             case!(unknown_cursor_is_an_error);
             case!(delete_after_removes_later_items);
             case!(batched_commit);
+            case!(batched_commit_net_effect);
+            case!(batched_commit_with_forged_owner);
             case!(other_users_rows_are_absent);
             case!(attachments_round_trip);
             case!(bets_are_idempotent);

@@ -1,0 +1,284 @@
+//! The net effect of a batch of writes, so a group commit can apply it with a few multi-row
+//! statements instead of one statement (one round trip) per write.
+//!
+//! Later writes of the same row replace earlier ones. Threads are applied before items, so an
+//! item never misses a thread saved in the same batch, and deletions come last. When one id is
+//! written under two owners (only a forged or buggy write can do that) the net effect would
+//! depend on the order, so there is none: the caller applies the writes one by one.
+
+use super::{ItemRecord, ThreadRecord, WriteOp};
+use std::collections::hash_map::{Entry, HashMap};
+
+/// The most rows one statement carries; statements come in power-of-two sizes up to this, so
+/// a batch of any size needs at most `ROW_SIZES` statement texts per table, and each one stays
+/// in the connection's prepared-statement cache.
+pub const MAX_ROWS: usize = 256;
+pub const ROW_SIZES: usize = MAX_ROWS.trailing_zeros() as usize + 1;
+
+#[derive(Debug, PartialEq)]
+pub struct ItemKey<'a> {
+    pub user_id: &'a str,
+    pub thread_id: &'a str,
+    pub item_id: &'a str,
+}
+
+#[derive(Debug, Default, PartialEq)]
+pub struct NetWrites<'a> {
+    pub threads: Vec<&'a ThreadRecord>,
+    pub saved_items: Vec<&'a ItemRecord>,
+    pub deleted_items: Vec<ItemKey<'a>>,
+}
+
+enum ItemWrite<'a> {
+    Save(&'a ItemRecord),
+    Delete(ItemKey<'a>),
+}
+
+impl<'a> ItemWrite<'a> {
+    fn owner(&self) -> (&'a str, &'a str) {
+        match self {
+            ItemWrite::Save(i) => (i.user_id.as_str(), i.thread_id.as_str()),
+            ItemWrite::Delete(k) => (k.user_id, k.thread_id),
+        }
+    }
+}
+
+/// The batch's net effect, or `None` when it has to be applied write by write.
+pub fn net_effect(ops: &[WriteOp]) -> Option<NetWrites<'_>> {
+    let mut threads: Vec<&ThreadRecord> = Vec::new();
+    let mut thread_slot: HashMap<&str, usize> = HashMap::new();
+    let mut items: Vec<ItemWrite> = Vec::new();
+    let mut item_slot: HashMap<&str, usize> = HashMap::new();
+    for op in ops {
+        match op {
+            WriteOp::SaveThread(t) => match thread_slot.entry(t.id.as_str()) {
+                Entry::Occupied(slot) => {
+                    let earlier = &mut threads[*slot.get()];
+                    if earlier.user_id != t.user_id {
+                        return None;
+                    }
+                    *earlier = t;
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(threads.len());
+                    threads.push(t);
+                }
+            },
+            WriteOp::SaveItem(_) | WriteOp::DeleteItem { .. } => {
+                let (id, write) = match op {
+                    WriteOp::SaveItem(i) => (i.id.as_str(), ItemWrite::Save(i)),
+                    WriteOp::DeleteItem {
+                        user_id,
+                        thread_id,
+                        item_id,
+                    } => (
+                        item_id.as_str(),
+                        ItemWrite::Delete(ItemKey {
+                            user_id,
+                            thread_id,
+                            item_id,
+                        }),
+                    ),
+                    WriteOp::SaveThread(_) => unreachable!("matched above"),
+                };
+                match item_slot.entry(id) {
+                    Entry::Occupied(slot) => {
+                        let earlier = &mut items[*slot.get()];
+                        if earlier.owner() != write.owner() {
+                            return None;
+                        }
+                        *earlier = write;
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(items.len());
+                        items.push(write);
+                    }
+                }
+            }
+        }
+    }
+    let mut net = NetWrites {
+        threads,
+        ..NetWrites::default()
+    };
+    for write in items {
+        match write {
+            ItemWrite::Save(item) => net.saved_items.push(item),
+            ItemWrite::Delete(key) => net.deleted_items.push(key),
+        }
+    }
+    Some(net)
+}
+
+/// Splits rows into power-of-two runs of at most `MAX_ROWS` (37 rows → 32, 4, 1).
+pub fn power_of_two_runs<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = rows;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = MAX_ROWS.min(1 << rest.len().ilog2());
+        let (run, tail) = rest.split_at(size);
+        rest = tail;
+        Some(run)
+    })
+}
+
+/// How a dialect spells bind parameters in the statements built here.
+#[derive(Clone, Copy, Debug)]
+pub enum Placeholders {
+    /// `$1, $2, …` (Postgres).
+    Numbered,
+    /// `?, ?, …` (SQLite: numbered ones cost the driver a name lookup per parameter, which is
+    /// quadratic in a statement of hundreds of them).
+    Anonymous,
+}
+
+/// `($1, $2), ($3, $4)` (or `(?, ?), (?, ?)`) for `rows` rows of `columns` placeholders.
+pub fn values_list(rows: usize, columns: usize, style: Placeholders) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                out.push_str(", ");
+            }
+            match style {
+                Placeholders::Numbered => {
+                    out.push('$');
+                    out.push_str(&(row * columns + column + 1).to_string());
+                }
+                Placeholders::Anonymous => out.push('?'),
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::now;
+
+    fn thread(id: &str, user: &str, title: &str) -> ThreadRecord {
+        ThreadRecord {
+            id: id.into(),
+            user_id: user.into(),
+            created_at: now(),
+            title: Some(title.into()),
+            status: r#"{"type":"active"}"#.into(),
+            metadata: "{}".into(),
+        }
+    }
+
+    fn item(id: &str, thread: &str, user: &str, data: &str) -> ItemRecord {
+        ItemRecord {
+            id: id.into(),
+            thread_id: thread.into(),
+            user_id: user.into(),
+            created_at: now(),
+            item_type: "assistant_message".into(),
+            hidden: false,
+            data: data.into(),
+        }
+    }
+
+    fn delete(id: &str, thread: &str, user: &str) -> WriteOp {
+        WriteOp::DeleteItem {
+            user_id: user.into(),
+            thread_id: thread.into(),
+            item_id: id.into(),
+        }
+    }
+
+    #[test]
+    fn later_writes_of_a_row_replace_earlier_ones() {
+        let ops = vec![
+            WriteOp::SaveThread(thread("t", "u", "first")),
+            WriteOp::SaveItem(item("a", "t", "u", "a1")),
+            WriteOp::SaveItem(item("b", "t", "u", "b1")),
+            WriteOp::SaveItem(item("a", "t", "u", "a2")),
+            WriteOp::SaveThread(thread("t", "u", "second")),
+        ];
+        let net = net_effect(&ops).unwrap();
+        assert_eq!(net.threads.len(), 1);
+        assert_eq!(net.threads[0].title.as_deref(), Some("second"));
+        let saved: Vec<_> = net
+            .saved_items
+            .iter()
+            .map(|i| (i.id.as_str(), i.data.as_str()))
+            .collect();
+        assert_eq!(saved, [("a", "a2"), ("b", "b1")]);
+        assert!(net.deleted_items.is_empty());
+    }
+
+    #[test]
+    fn the_last_of_save_and_delete_wins() {
+        let saved_then_deleted = vec![
+            WriteOp::SaveItem(item("a", "t", "u", "a1")),
+            delete("a", "t", "u"),
+        ];
+        let net = net_effect(&saved_then_deleted).unwrap();
+        assert!(net.saved_items.is_empty());
+        assert_eq!(
+            net.deleted_items,
+            [ItemKey {
+                user_id: "u",
+                thread_id: "t",
+                item_id: "a"
+            }]
+        );
+
+        let deleted_then_saved = vec![
+            delete("a", "t", "u"),
+            WriteOp::SaveItem(item("a", "t", "u", "a2")),
+        ];
+        let net = net_effect(&deleted_then_saved).unwrap();
+        assert_eq!(net.saved_items.len(), 1);
+        assert!(net.deleted_items.is_empty());
+    }
+
+    #[test]
+    fn one_id_under_two_owners_has_no_net_effect() {
+        let stolen_thread = vec![
+            WriteOp::SaveThread(thread("t", "alice", "mine")),
+            WriteOp::SaveThread(thread("t", "mallory", "mine now")),
+        ];
+        assert_eq!(net_effect(&stolen_thread), None);
+        // Another user's delete must not cancel the owner's save.
+        let foreign_delete = vec![
+            WriteOp::SaveItem(item("a", "t", "alice", "a1")),
+            delete("a", "t", "mallory"),
+        ];
+        assert_eq!(net_effect(&foreign_delete), None);
+        let other_thread = vec![
+            delete("a", "t", "u"),
+            WriteOp::SaveItem(item("a", "t2", "u", "x")),
+        ];
+        assert_eq!(net_effect(&other_thread), None);
+    }
+
+    #[test]
+    fn runs_are_powers_of_two_and_cover_every_row() {
+        let rows: Vec<usize> = (0..(MAX_ROWS * 2 + 37)).collect();
+        let runs: Vec<&[usize]> = power_of_two_runs(&rows).collect();
+        let sizes: Vec<usize> = runs.iter().map(|r| r.len()).collect();
+        assert_eq!(sizes, [256, 256, 32, 4, 1]);
+        assert_eq!(runs.concat(), rows);
+        assert_eq!(power_of_two_runs::<u8>(&[]).count(), 0);
+    }
+
+    #[test]
+    fn values_lists_number_placeholders_row_by_row() {
+        assert_eq!(values_list(1, 2, Placeholders::Numbered), "($1, $2)");
+        assert_eq!(
+            values_list(2, 3, Placeholders::Numbered),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+        assert_eq!(values_list(2, 2, Placeholders::Anonymous), "(?, ?), (?, ?)");
+    }
+}

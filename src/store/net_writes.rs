@@ -43,65 +43,74 @@ impl<'a> ItemWrite<'a> {
     }
 }
 
+/// Rows in first-write order, each holding its latest write.
+struct LatestWrites<'a, W> {
+    rows: Vec<W>,
+    slot: HashMap<&'a str, usize>,
+}
+
+impl<'a, W> LatestWrites<'a, W> {
+    fn new() -> Self {
+        LatestWrites {
+            rows: Vec::new(),
+            slot: HashMap::new(),
+        }
+    }
+
+    /// Keeps `write` as the row's latest; `None` when the row changes owner.
+    fn record<O: PartialEq>(
+        &mut self,
+        id: &'a str,
+        write: W,
+        owner: impl Fn(&W) -> O,
+    ) -> Option<()> {
+        match self.slot.entry(id) {
+            Entry::Occupied(slot) => {
+                let earlier = &mut self.rows[*slot.get()];
+                if owner(earlier) != owner(&write) {
+                    return None;
+                }
+                *earlier = write;
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(self.rows.len());
+                self.rows.push(write);
+            }
+        }
+        Some(())
+    }
+}
+
 /// The batch's net effect, or `None` when it has to be applied write by write.
 pub fn net_effect(ops: &[WriteOp]) -> Option<NetWrites<'_>> {
-    let mut threads: Vec<&ThreadRecord> = Vec::new();
-    let mut thread_slot: HashMap<&str, usize> = HashMap::new();
-    let mut items: Vec<ItemWrite> = Vec::new();
-    let mut item_slot: HashMap<&str, usize> = HashMap::new();
+    let mut threads = LatestWrites::new();
+    let mut items = LatestWrites::new();
     for op in ops {
         match op {
-            WriteOp::SaveThread(t) => match thread_slot.entry(t.id.as_str()) {
-                Entry::Occupied(slot) => {
-                    let earlier = &mut threads[*slot.get()];
-                    if earlier.user_id != t.user_id {
-                        return None;
-                    }
-                    *earlier = t;
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(threads.len());
-                    threads.push(t);
-                }
-            },
-            WriteOp::SaveItem(_) | WriteOp::DeleteItem { .. } => {
-                let (id, write) = match op {
-                    WriteOp::SaveItem(i) => (i.id.as_str(), ItemWrite::Save(i)),
-                    WriteOp::DeleteItem {
-                        user_id,
-                        thread_id,
-                        item_id,
-                    } => (
-                        item_id.as_str(),
-                        ItemWrite::Delete(ItemKey {
-                            user_id,
-                            thread_id,
-                            item_id,
-                        }),
-                    ),
-                    WriteOp::SaveThread(_) => unreachable!("matched above"),
-                };
-                match item_slot.entry(id) {
-                    Entry::Occupied(slot) => {
-                        let earlier = &mut items[*slot.get()];
-                        if earlier.owner() != write.owner() {
-                            return None;
-                        }
-                        *earlier = write;
-                    }
-                    Entry::Vacant(slot) => {
-                        slot.insert(items.len());
-                        items.push(write);
-                    }
-                }
+            WriteOp::SaveThread(t) => {
+                threads.record(&t.id, t, |t: &&ThreadRecord| t.user_id.as_str())?
             }
+            WriteOp::SaveItem(i) => items.record(&i.id, ItemWrite::Save(i), ItemWrite::owner)?,
+            WriteOp::DeleteItem {
+                user_id,
+                thread_id,
+                item_id,
+            } => items.record(
+                item_id,
+                ItemWrite::Delete(ItemKey {
+                    user_id,
+                    thread_id,
+                    item_id,
+                }),
+                ItemWrite::owner,
+            )?,
         }
     }
     let mut net = NetWrites {
-        threads,
+        threads: threads.rows,
         ..NetWrites::default()
     };
-    for write in items {
+    for write in items.rows {
         match write {
             ItemWrite::Save(item) => net.saved_items.push(item),
             ItemWrite::Delete(key) => net.deleted_items.push(key),

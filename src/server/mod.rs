@@ -13,7 +13,8 @@ mod uploads;
 pub use state::{AppState, StateParts};
 pub use uploads::SignedLinks;
 
-use crate::ui::{shell, App};
+use crate::engine::RequestContext;
+use crate::ui::{shell, App, UiBackend};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{get, post};
@@ -31,6 +32,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    let ui_backend = ui_backend(&state);
     let shell_options = LeptosOptions::clone(&state.leptos_options);
     let upload_limit = state.config.app.limits.attachment_max_bytes as usize + 64 * 1024;
     Router::new()
@@ -48,7 +50,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(ui_backend.clone());
+            },
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -88,6 +93,25 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// The page's door: the engine behind the same auth and turn limits as `POST /chatkit`.
+fn ui_backend(state: &AppState) -> UiBackend {
+    let auth = state.auth.clone();
+    let limits = state.limits.clone();
+    UiBackend {
+        engine: state.engine.clone(),
+        admit: std::sync::Arc::new(move |headers, starts_turn| {
+            let caller = auth.require(headers)?;
+            if starts_turn {
+                limits.check_turn(&caller.user_id)?;
+            }
+            Ok(RequestContext {
+                user_id: caller.user_id,
+                base_url: chatkit::base_url(headers),
+            })
+        }),
+    }
 }
 
 /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.

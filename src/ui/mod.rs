@@ -1,7 +1,14 @@
 //! The browser UI (Leptos components), rendered on the server and hydrated in the browser.
 //! Compiles for both sides: never imports server-only crates.
 
+mod door;
 mod page;
+pub mod transcript;
+mod widget_view;
+
+#[cfg(feature = "ssr")]
+pub use door::UiBackend;
+pub use door::{chatkit_call, chatkit_stream};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -1,6 +1,14 @@
 //! The `/professor-lock` page: header, thread list, transcript, composer and the
 //! responsible-gambling disclaimer.
 
+use super::door::{chatkit_call, chatkit_stream};
+use super::transcript::{EventLines, Shown, Transcript};
+use super::widget_view::{WidgetActions, WidgetView};
+use crate::protocol::{
+    Action, ActionConfig, ActionHandler, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
+    CustomActionParams, SyncCustomActionResponse, ThreadItem, ThreadStreamEvent,
+    UserMessageContent, UserMessageInput,
+};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -30,6 +38,29 @@ pub fn ProfessorLockPage() -> impl IntoView {
         OddsDisplay::Decimal => "Odds: Decimal",
     };
     let (draft, set_draft) = signal(String::new());
+    let transcript = RwSignal::new(Transcript::default());
+    let busy = RwSignal::new(false);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = draft.get_untracked().trim().to_owned();
+        if text.is_empty() || busy.get_untracked() {
+            return;
+        }
+        set_draft.set(String::new());
+        let input = UserMessageInput {
+            content: vec![UserMessageContent::text(text)],
+            attachments: Vec::new(),
+            quoted_text: None,
+            inference_options: Default::default(),
+        };
+        let request = match transcript.with_untracked(|t| t.thread_id.clone()) {
+            None => ChatKitRequest::CreateThread(CreateThreadParams { input }.into()),
+            Some(thread_id) => {
+                ChatKitRequest::AddUserMessage(AddUserMessageParams { thread_id, input }.into())
+            }
+        };
+        run_turn(request, transcript, busy);
+    };
 
     view! {
         <div class="flex h-full min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
@@ -62,14 +93,27 @@ pub fn ProfessorLockPage() -> impl IntoView {
                 </aside>
                 <main class="flex min-w-0 flex-1 flex-col">
                     <section id="transcript" class="flex-1 space-y-4 overflow-y-auto p-6" aria-live="polite">
-                        <div class="rounded-lg border border-slate-800 bg-slate-900 p-4 text-slate-300">
-                            <p class="font-medium text-slate-100">"Ask me about tonight's games."</p>
-                            <p class="mt-1 text-sm">
-                                "Try “Show me tonight's NBA odds”, “Build me a parlay with 3 picks” or “How many points is LeBron averaging?”"
-                            </p>
-                        </div>
+                        <Show when=move || transcript.with(|t| t.items.is_empty())>
+                            <div class="rounded-lg border border-slate-800 bg-slate-900 p-4 text-slate-300">
+                                <p class="font-medium text-slate-100">"Ask me about tonight's games."</p>
+                                <p class="mt-1 text-sm">
+                                    "Try “Show me tonight's NBA odds”, “Build me a parlay with 3 picks” or “How many points is LeBron averaging?”"
+                                </p>
+                            </div>
+                        </Show>
+                        <For
+                            each=move || transcript.with(|t| t.items.clone())
+                            key=|shown| (shown.item.id().to_owned(), shown.revision)
+                            children=move |shown| item_view(shown, transcript, busy)
+                        />
+                        {move || transcript.with(|t| t.progress.clone()).map(|p| view! {
+                            <p id="progress" class="text-sm italic text-slate-400">{p}</p>
+                        })}
+                        {move || transcript.with(|t| t.error.clone()).map(|e| view! {
+                            <p id="turn-error" role="alert" class="rounded-md border border-red-800 bg-red-950 p-3 text-sm text-red-200">{e}</p>
+                        })}
                     </section>
-                    <form id="composer" class="flex gap-2 border-t border-slate-800 p-4" on:submit=|ev| ev.prevent_default()>
+                    <form id="composer" class="flex gap-2 border-t border-slate-800 p-4" on:submit=send>
                         <input
                             id="composer-input"
                             class="flex-1 rounded-md border border-slate-700 bg-slate-900 px-3 py-2 text-slate-100 placeholder:text-slate-500 focus:border-emerald-500 focus:outline-none"
@@ -82,7 +126,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
                             id="composer-send"
                             type="submit"
                             class="rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-500 disabled:opacity-40"
-                            disabled=move || draft.with(|d| d.trim().is_empty())
+                            disabled=move || busy.get() || draft.with(|d| d.trim().is_empty())
                         >
                             "Send"
                         </button>
@@ -95,4 +139,110 @@ pub fn ProfessorLockPage() -> impl IntoView {
             </footer>
         </div>
     }
+}
+
+/// One transcript item: user and assistant messages as text, widgets through the renderer.
+fn item_view(shown: Shown, transcript: RwSignal<Transcript>, busy: RwSignal<bool>) -> AnyView {
+    match shown.item {
+        ThreadItem::UserMessage(message) => view! {
+            <div class="flex justify-end" data-item="user_message">
+                <p class="max-w-[80%] whitespace-pre-wrap rounded-2xl bg-emerald-800/60 px-4 py-2 text-slate-50">{message.text()}</p>
+            </div>
+        }
+        .into_any(),
+        ThreadItem::AssistantMessage(message) => view! {
+            <p class="whitespace-pre-wrap text-slate-100" data-item="assistant_message">{message.text()}</p>
+        }
+        .into_any(),
+        ThreadItem::Widget(widget) => {
+            let item_id = widget.id.clone();
+            let thread_id = widget.thread_id.clone();
+            provide_context(WidgetActions(Callback::new(move |config: ActionConfig| {
+                run_action(config, thread_id.clone(), item_id.clone(), transcript, busy)
+            })));
+            view! { <div data-item="widget"><WidgetView widget=widget.widget/></div> }.into_any()
+        }
+        _ => ().into_any(),
+    }
+}
+
+/// A widget action: streamed ones run as a turn, sync ones replace their widget in place.
+fn run_action(
+    config: ActionConfig,
+    thread_id: String,
+    item_id: String,
+    transcript: RwSignal<Transcript>,
+    busy: RwSignal<bool>,
+) {
+    if config.handler() == ActionHandler::Client {
+        return;
+    }
+    let streaming = config.is_streaming();
+    let params = CustomActionParams {
+        thread_id,
+        item_id: Some(item_id),
+        action: Action {
+            kind: config.kind,
+            payload: config.payload,
+        },
+    };
+    if streaming {
+        if !busy.get_untracked() {
+            run_turn(
+                ChatKitRequest::CustomAction(params.into()),
+                transcript,
+                busy,
+            );
+        }
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let answer = chatkit_call(ChatKitRequest::SyncCustomAction(params.into())).await;
+        let parsed = answer.map_err(|e| e.to_string()).and_then(|body| {
+            serde_json::from_str::<SyncCustomActionResponse>(&body).map_err(|e| e.to_string())
+        });
+        transcript.update(|t| match parsed {
+            Ok(response) => {
+                t.error = None;
+                if let Some(item) = response.updated_item {
+                    t.upsert(item);
+                }
+            }
+            Err(e) => t.error = Some(e),
+        });
+    });
+}
+
+/// Streams a turn into the transcript; the composer stays disabled until it ends.
+fn run_turn(request: ChatKitRequest, transcript: RwSignal<Transcript>, busy: RwSignal<bool>) {
+    busy.set(true);
+    transcript.update(Transcript::start_turn);
+    leptos::task::spawn_local(async move {
+        use futures::StreamExt;
+        let apply = |line: &str| match serde_json::from_str::<ThreadStreamEvent>(line) {
+            Ok(event) => transcript.update(|t| t.apply(event)),
+            Err(e) => leptos::logging::warn!("unreadable event: {e}"),
+        };
+        match chatkit_stream(request).await {
+            Ok(stream) => {
+                let mut stream = stream.into_inner();
+                let mut lines = EventLines::default();
+                while let Some(chunk) = stream.next().await {
+                    match chunk {
+                        Ok(text) => lines.push(&text).iter().for_each(|l| apply(l)),
+                        Err(e) => {
+                            transcript.update(|t| t.error = Some(e.to_string()));
+                            break;
+                        }
+                    }
+                }
+                if let Some(last) = lines.finish() {
+                    apply(&last);
+                }
+            }
+            Err(e) => transcript.update(|t| t.error = Some(e.to_string())),
+        }
+        transcript.update(Transcript::end_turn);
+        busy.set(false);
+    });
 }

@@ -2,6 +2,7 @@
 //! and JSON error bodies, body limits, rate limits with Retry-After, SSE framing and headers,
 //! attachments upload, health, and a client that disconnects mid-turn.
 
+mod page_door;
 mod seed_prompts;
 mod server;
 

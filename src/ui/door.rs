@@ -1,0 +1,97 @@
+//! The page's door to the engine: two server functions that carry ChatKit requests, so the page
+//! is one more ChatKit client of the same engine as `POST /chatkit` (no protocol logic here).
+//! Streamed turns arrive as one event JSON per line.
+
+use crate::protocol::ChatKitRequest;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{Json, StreamingText, TextStream};
+
+#[cfg(feature = "ssr")]
+pub use backend::UiBackend;
+
+/// A streaming request (`threads.create`, `threads.add_user_message`, `threads.custom_action`, …):
+/// its events, one JSON object per line. The turn runs on the server: closing the page loses
+/// nothing of it.
+#[server(input = Json, output = StreamingText, endpoint = "ui/chatkit_stream")]
+pub async fn chatkit_stream(request: ChatKitRequest) -> Result<TextStream, ServerFnError> {
+    use futures::StreamExt;
+    if !request.is_streaming() {
+        return Err(backend::refuse(format!(
+            "{} answers JSON: use chatkit_call",
+            request.type_name()
+        )));
+    }
+    match backend::dispatch(request).await? {
+        crate::engine::Reply::Stream(events) => Ok(TextStream::new(
+            events.map(|json| Ok::<_, ServerFnError>(format!("{json}\n"))),
+        )),
+        crate::engine::Reply::Json(_) => Err(ServerFnError::new("expected a stream")),
+    }
+}
+
+/// A JSON request (`threads.list`, `items.list`, `threads.sync_custom_action`, …): its answer.
+#[server(input = Json, endpoint = "ui/chatkit_call")]
+pub async fn chatkit_call(request: ChatKitRequest) -> Result<String, ServerFnError> {
+    if request.is_streaming() {
+        return Err(backend::refuse(format!(
+            "{} streams: use chatkit_stream",
+            request.type_name()
+        )));
+    }
+    match backend::dispatch(request).await? {
+        crate::engine::Reply::Json(body) => Ok(body),
+        crate::engine::Reply::Stream(_) => Err(ServerFnError::new("expected a JSON answer")),
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod backend {
+    use crate::engine::{Engine, Reply, RequestContext};
+    use crate::error::AppError;
+    use crate::protocol::ChatKitRequest;
+    use axum::http::HeaderMap;
+    use leptos::prelude::*;
+    use std::sync::Arc;
+
+    /// Decides who calls from the request's headers, and whether a turn may start now.
+    pub type Admit =
+        Arc<dyn Fn(&HeaderMap, bool) -> Result<RequestContext, AppError> + Send + Sync>;
+
+    /// What the server hands the door (as Leptos context): the engine and its gatekeeper, the
+    /// same auth and rate limits as `POST /chatkit`.
+    #[derive(Clone)]
+    pub struct UiBackend {
+        pub engine: Engine,
+        pub admit: Admit,
+    }
+
+    /// A request this door does not take: 400 with the reason.
+    pub fn refuse(message: String) -> ServerFnError {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(axum::http::StatusCode::BAD_REQUEST);
+        }
+        ServerFnError::new(message)
+    }
+
+    pub async fn dispatch(request: ChatKitRequest) -> Result<Reply, ServerFnError> {
+        let backend = use_context::<UiBackend>()
+            .ok_or_else(|| ServerFnError::new("the UI backend is not configured"))?;
+        let headers: HeaderMap = leptos_axum::extract()
+            .await
+            .map_err(|e| ServerFnError::new(format!("request headers: {e}")))?;
+        let result = async {
+            let ctx = (backend.admit)(&headers, request.is_streaming())?;
+            backend.engine.dispatch(&ctx, request).await
+        }
+        .await;
+        result.map_err(|e| {
+            if let AppError::Internal(cause) = &e {
+                tracing::error!(%cause, "internal error on the page's door");
+            }
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(e.status());
+            }
+            ServerFnError::new(e.to_string())
+        })
+    }
+}

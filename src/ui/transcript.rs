@@ -1,0 +1,206 @@
+//! What the page shows of a thread, kept in step with ChatKit stream events exactly as a
+//! ChatKit client would (the same `apply_update` the server uses), and the framing of events
+//! on the page's door (one JSON object per line). Pure: tested natively.
+
+use crate::protocol::{ErrorCode, ErrorEvent, ThreadItem, ThreadStreamEvent};
+
+/// An item as shown, with the revision it was last changed at (views re-render by it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    pub revision: u64,
+    pub item: ThreadItem,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Transcript {
+    revision: u64,
+    pub thread_id: Option<String>,
+    pub title: Option<String>,
+    /// Visible items, oldest first.
+    pub items: Vec<Shown>,
+    /// The transient status line of the running turn.
+    pub progress: Option<String>,
+    /// The last turn's failure, shown until the next turn starts.
+    pub error: Option<String>,
+}
+
+impl Transcript {
+    /// Follows one event of a turn.
+    pub fn apply(&mut self, event: ThreadStreamEvent) {
+        use ThreadStreamEvent as E;
+        match event {
+            E::ThreadCreated { thread } | E::ThreadUpdated { thread } => {
+                self.thread_id = Some(thread.id);
+                self.title = thread.title;
+            }
+            E::ItemAdded { item } | E::ItemDone { item } | E::ItemReplaced { item } => {
+                self.upsert(item)
+            }
+            E::ItemUpdated { item_id, update } => {
+                self.revision += 1;
+                if let Some(shown) = self.items.iter_mut().find(|s| s.item.id() == item_id) {
+                    // An update that does not apply leaves the item as it was; `done` follows.
+                    if shown.item.apply_update(&update).is_ok() {
+                        shown.revision = self.revision;
+                    }
+                }
+            }
+            E::ItemRemoved { item_id } => self.items.retain(|s| s.item.id() != item_id),
+            E::ProgressUpdate { text, .. } => self.progress = Some(text),
+            E::Notice { message, .. } => self.progress = Some(message),
+            E::Error(error) => self.error = Some(error_text(&error)),
+            E::StreamOptions { .. } | E::ClientEffect { .. } => {}
+        }
+    }
+
+    /// Replaces the item with the same id, or appends it.
+    pub fn upsert(&mut self, item: ThreadItem) {
+        if item.is_hidden() {
+            return;
+        }
+        self.revision += 1;
+        let shown = Shown {
+            revision: self.revision,
+            item,
+        };
+        match self
+            .items
+            .iter_mut()
+            .find(|s| s.item.id() == shown.item.id())
+        {
+            Some(existing) => *existing = shown,
+            None => self.items.push(shown),
+        }
+    }
+
+    /// A new turn starts: clear what belonged to the last one.
+    pub fn start_turn(&mut self) {
+        self.progress = None;
+        self.error = None;
+    }
+
+    /// The turn's stream ended.
+    pub fn end_turn(&mut self) {
+        self.progress = None;
+    }
+}
+
+/// What the user reads for an `error` event.
+pub fn error_text(error: &ErrorEvent) -> String {
+    match (&error.code, &error.message) {
+        (ErrorCode::Custom, Some(message)) => message.clone(),
+        _ => "Something went wrong while answering. Please try again.".into(),
+    }
+}
+
+/// Splits the door's text stream into event lines; chunks may cut lines anywhere.
+#[derive(Debug, Default)]
+pub struct EventLines {
+    partial: String,
+}
+
+impl EventLines {
+    /// The complete lines this chunk finishes, in order.
+    pub fn push(&mut self, chunk: &str) -> Vec<String> {
+        self.partial.push_str(chunk);
+        let Some(end) = self.partial.rfind('\n') else {
+            return Vec::new();
+        };
+        let rest = self.partial.split_off(end + 1);
+        let complete = std::mem::replace(&mut self.partial, rest);
+        complete
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whatever is left when the stream ends (a last line without its newline).
+    pub fn finish(self) -> Option<String> {
+        Some(self.partial).filter(|p| !p.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(value: serde_json::Value) -> ThreadStreamEvent {
+        serde_json::from_value(value).unwrap()
+    }
+
+    const T: &str = "2026-11-25T20:00:00Z";
+
+    #[test]
+    fn a_streamed_answer_ends_as_the_done_item() {
+        let mut transcript = Transcript::default();
+        transcript.apply(event(json!({"type": "thread.created", "thread": {
+            "id": "thr_1", "created_at": T, "status": {"type": "active"}, "metadata": {},
+            "items": {"data": [], "has_more": false}}})));
+        transcript.apply(event(json!({"type": "thread.item.added", "item": {
+            "type": "assistant_message", "id": "msg_1", "thread_id": "thr_1", "created_at": T,
+            "content": []}})));
+        transcript.apply(event(
+            json!({"type": "thread.item.updated", "item_id": "msg_1",
+            "update": {"type": "assistant_message.content_part.added", "content_index": 0,
+                       "content": {"type": "output_text", "text": "", "annotations": []}}}),
+        ));
+        for delta in ["Lakers ", "-3.5"] {
+            transcript.apply(event(
+                json!({"type": "thread.item.updated", "item_id": "msg_1",
+                "update": {"type": "assistant_message.content_part.text_delta",
+                           "content_index": 0, "delta": delta}}),
+            ));
+        }
+        assert_eq!(transcript.thread_id.as_deref(), Some("thr_1"));
+        match &transcript.items[0].item {
+            ThreadItem::AssistantMessage(m) => assert_eq!(m.text(), "Lakers -3.5"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            transcript.items[0].revision > 1,
+            "updates bump the revision"
+        );
+        transcript.apply(event(
+            json!({"type": "progress_update", "text": "Checking books"}),
+        ));
+        assert_eq!(transcript.progress.as_deref(), Some("Checking books"));
+        transcript.apply(event(
+            json!({"type": "thread.item.removed", "item_id": "msg_1"}),
+        ));
+        assert!(transcript.items.is_empty());
+        transcript.end_turn();
+        assert_eq!(transcript.progress, None);
+    }
+
+    #[test]
+    fn hidden_items_are_never_shown_and_errors_read_as_text() {
+        let mut transcript = Transcript::default();
+        transcript.apply(event(json!({"type": "thread.item.done", "item": {
+            "type": "hidden_context_item", "id": "hid_1", "thread_id": "thr_1",
+            "created_at": T, "content": "for the model only"}})));
+        assert!(transcript.items.is_empty());
+        transcript.apply(event(
+            json!({"type": "error", "code": "custom", "message": "Odds are down", "allow_retry": true}),
+        ));
+        assert_eq!(transcript.error.as_deref(), Some("Odds are down"));
+        transcript.apply(event(
+            json!({"type": "error", "code": "stream.error", "allow_retry": true}),
+        ));
+        assert!(transcript.error.unwrap().contains("try again"));
+    }
+
+    #[test]
+    fn lines_are_rejoined_across_chunks() {
+        let mut lines = EventLines::default();
+        assert!(lines.push("{\"a\":").is_empty());
+        assert_eq!(
+            lines.push("1}\n{\"b\":2}\n{\"c\""),
+            ["{\"a\":1}", "{\"b\":2}"]
+        );
+        assert_eq!(lines.push(":3}\n\n"), ["{\"c\":3}"]);
+        assert!(lines.push("{\"d\":4}").is_empty());
+        assert_eq!(lines.finish().as_deref(), Some("{\"d\":4}"));
+    }
+}

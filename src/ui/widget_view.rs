@@ -1,0 +1,368 @@
+//! Renders a widget tree (spec §13) as Leptos views. Every string from a widget is rendered as
+//! text, never as HTML. Actions go to the `WidgetActions` callback the transcript provides for
+//! each widget item; inside a `Form` (or a card with `asForm`) they carry the form's values
+//! (spec §10.2).
+
+use crate::protocol::widgets::{
+    Badge, BadgeColor, Button, ButtonColor, ButtonStyle, Chart, ListViewItem, Scalar, Series,
+    TableRow, XAxis,
+};
+use crate::protocol::{ActionConfig, WidgetComponent, WidgetRoot};
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+
+/// Where a widget's actions go: the action, its payload already merged with form values.
+#[derive(Clone, Copy)]
+pub struct WidgetActions(pub Callback<ActionConfig>);
+
+/// The current values of the named controls of the enclosing form.
+#[derive(Clone, Copy)]
+struct FormScope(RwSignal<Map<String, Value>>);
+
+/// Fires an action, adding the enclosing form's values (a value never overwrites a payload key).
+fn fire(action: &ActionConfig) {
+    let Some(WidgetActions(sink)) = use_context::<WidgetActions>() else {
+        return;
+    };
+    let mut action = action.clone();
+    if let Some(FormScope(values)) = use_context::<FormScope>() {
+        action.payload = merge_form_values(action.payload, &values.get_untracked());
+    }
+    sink.run(action);
+}
+
+/// `payload` plus the form values; a dotted name nests (`"a.b"` → `payload.a.b`).
+pub fn merge_form_values(payload: Value, values: &Map<String, Value>) -> Value {
+    let mut payload = match payload {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        other => return other,
+    };
+    for (name, value) in values {
+        let mut target = &mut payload;
+        let mut parts = name.split('.').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                target
+                    .entry(part.to_owned())
+                    .or_insert_with(|| value.clone());
+                break;
+            }
+            let next = target
+                .entry(part.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            match next {
+                Value::Object(map) => target = map,
+                _ => break,
+            }
+        }
+    }
+    Value::Object(payload)
+}
+
+#[component]
+pub fn WidgetView(widget: WidgetRoot) -> impl IntoView {
+    match widget {
+        WidgetRoot::Card(card) => {
+            let status = card.status.as_ref().map(|s| s.text.clone());
+            let body = children_view(card.children.clone());
+            let footer = [card.confirm.clone(), card.cancel.clone()]
+                .into_iter()
+                .flatten()
+                .map(|footer| {
+                    let action = footer.action.clone();
+                    view! {
+                        <button type="button" class="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500"
+                            on:click=move |_| fire(&action)>{footer.label.clone()}</button>
+                    }
+                })
+                .collect_view();
+            let inner = view! {
+                <div class="widget-card space-y-2 rounded-xl border border-slate-700 bg-slate-900 p-4" data-widget="Card">
+                    {status.map(|s| view! { <p class="text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
+                    {body}
+                    <div class="flex gap-2">{footer}</div>
+                </div>
+            };
+            if card.as_form == Some(true) {
+                view! { <FormBox>{inner}</FormBox> }.into_any()
+            } else {
+                inner.into_any()
+            }
+        }
+        WidgetRoot::ListView(list) => {
+            let status = list.status.as_ref().map(|s| s.text.clone());
+            view! {
+                <div class="widget-list rounded-xl border border-slate-700 bg-slate-900 p-2" data-widget="ListView">
+                    {status.map(|s| view! { <p class="px-2 text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
+                    {list.children.into_iter().map(list_item_view).collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+        WidgetRoot::Basic(basic) => view! {
+            <div class="flex flex-col gap-2" data-widget="Basic">{children_view(basic.children)}</div>
+        }
+        .into_any(),
+    }
+}
+
+/// A scope for form values around its children.
+#[component]
+fn FormBox(children: Children) -> impl IntoView {
+    provide_context(FormScope(RwSignal::new(Map::new())));
+    children()
+}
+
+fn children_view(children: Vec<WidgetComponent>) -> AnyView {
+    children
+        .into_iter()
+        .map(component_view)
+        .collect_view()
+        .into_any()
+}
+
+fn list_item_view(item: ListViewItem) -> AnyView {
+    let action = item.on_click_action.clone();
+    let clickable = action.is_some();
+    view! {
+        <div class="flex items-center gap-2 rounded-lg px-2 py-1.5"
+            class:cursor-pointer=clickable class:hover:bg-slate-800=clickable
+            on:click=move |_| if let Some(a) = &action { fire(a) }>
+            {children_view(item.children)}
+        </div>
+    }
+    .into_any()
+}
+
+fn component_view(component: WidgetComponent) -> AnyView {
+    use WidgetComponent as C;
+    match component {
+        C::Box(b) => view! { <div class="flex flex-col gap-2">{children_view(b.children)}</div> }.into_any(),
+        C::Row(r) => view! { <div class="flex flex-wrap items-center gap-2">{children_view(r.children)}</div> }.into_any(),
+        C::Col(c) => {
+            let grow = c.flex.is_some();
+            view! { <div class="flex min-w-0 flex-col gap-0.5" class:flex-1=grow>{children_view(c.children)}</div> }.into_any()
+        }
+        C::Form(form) => {
+            let submit = form.on_submit_action.clone();
+            view! {
+                <FormBox>
+                    <form class="flex flex-col gap-2" on:submit=move |ev| {
+                        ev.prevent_default();
+                        if let Some(action) = &submit { fire(action) }
+                    }>{children_view(form.children)}</form>
+                </FormBox>
+            }
+            .into_any()
+        }
+        C::ListViewItem(item) => list_item_view(item),
+        C::Spacer(_) => view! { <div class="flex-1"></div> }.into_any(),
+        C::Divider(_) => view! { <hr class="border-slate-700"/> }.into_any(),
+        C::Transition(t) => component_view(*t.children),
+        C::Text(t) => {
+            let bold = t.weight.is_some();
+            view! { <p class="whitespace-pre-wrap text-sm text-slate-100" class:font-semibold=bold>{t.value}</p> }.into_any()
+        }
+        C::Title(t) => view! { <h3 class="text-base font-semibold text-slate-50">{t.value}</h3> }.into_any(),
+        C::Caption(c) => view! { <p class="text-xs text-slate-400">{c.value}</p> }.into_any(),
+        // Markdown is shown as its text: safe, and readable without a renderer.
+        C::Markdown(m) => view! { <p class="whitespace-pre-wrap text-sm text-slate-100">{m.value}</p> }.into_any(),
+        C::Badge(b) => badge_view(b),
+        C::Icon(_) => ().into_any(),
+        C::Image(image) => {
+            let alt = image.alt.clone().unwrap_or_default();
+            view! { <span class="text-xs text-slate-500">{alt}</span> }.into_any()
+        }
+        C::Chart(chart) => chart_view(chart),
+        C::Table(table) => view! {
+            <table class="w-full text-left text-sm" data-widget="Table">
+                <tbody>{table.children.into_iter().map(table_row_view).collect_view()}</tbody>
+            </table>
+        }
+        .into_any(),
+        C::TableRow(row) => table_row_view(row),
+        C::TableCell(cell) => view! { <div>{children_view(cell.children)}</div> }.into_any(),
+        C::Button(button) => button_view(button),
+        C::Input(input) => {
+            let name = input.name.clone();
+            let initial = input.default_value.clone().unwrap_or_default();
+            let scope = use_context::<FormScope>();
+            if let Some(FormScope(values)) = scope {
+                values.update(|v| {
+                    v.insert(name.clone(), Value::String(initial.clone()));
+                });
+            }
+            view! {
+                <input class="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-sm text-slate-100"
+                    name=name.clone() value=initial placeholder=input.placeholder.clone().unwrap_or_default()
+                    on:input=move |ev| if let Some(FormScope(values)) = scope {
+                        let value = event_target_value(&ev);
+                        values.update(|v| { v.insert(name.clone(), Value::String(value)); });
+                    }/>
+            }
+            .into_any()
+        }
+        C::Label(label) => view! { <label class="text-sm text-slate-300">{label.value}</label> }.into_any(),
+        // Controls the app's widgets do not use yet are shown by name, never silently dropped.
+        other => {
+            let name = other.type_name();
+            view! { <span class="text-xs text-slate-500">{name}</span> }.into_any()
+        }
+    }
+}
+
+fn table_row_view(row: TableRow) -> AnyView {
+    let header = row.header == Some(true);
+    view! {
+        <tr class="border-b border-slate-800" class:text-slate-400=header class:text-xs=header>
+            {row.children.into_iter().map(|cell| view! { <td class="px-2 py-1">{children_view(cell.children)}</td> }).collect_view()}
+        </tr>
+    }
+    .into_any()
+}
+
+fn badge_view(badge: Badge) -> AnyView {
+    let class = match badge.color {
+        Some(BadgeColor::Success) => {
+            "rounded-full bg-emerald-900/70 px-2 py-0.5 text-xs text-emerald-200"
+        }
+        Some(BadgeColor::Danger) => "rounded-full bg-red-900/70 px-2 py-0.5 text-xs text-red-200",
+        Some(BadgeColor::Warning) => {
+            "rounded-full bg-amber-900/70 px-2 py-0.5 text-xs text-amber-200"
+        }
+        Some(BadgeColor::Info) => "rounded-full bg-sky-900/70 px-2 py-0.5 text-xs text-sky-200",
+        Some(BadgeColor::Discovery) => {
+            "rounded-full bg-violet-900/70 px-2 py-0.5 text-xs text-violet-200"
+        }
+        Some(BadgeColor::Secondary) | None => {
+            "rounded-full bg-slate-800 px-2 py-0.5 text-xs text-slate-200"
+        }
+    };
+    view! { <span class=class>{badge.label}</span> }.into_any()
+}
+
+fn button_view(button: Button) -> AnyView {
+    let class = match (button.color, button.style) {
+        (Some(ButtonColor::Success), _) => "rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500",
+        (Some(ButtonColor::Danger), _) => "rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-600",
+        (Some(ButtonColor::Secondary), _) | (_, Some(ButtonStyle::Secondary)) => {
+            "rounded-md border border-slate-600 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800"
+        }
+        _ => "rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-600",
+    };
+    let label = button.label.clone().unwrap_or_default();
+    let submit = button.submit == Some(true);
+    let action = button.on_click_action.clone();
+    let block = button.block == Some(true);
+    let disabled = button.disabled == Some(true);
+    view! {
+        <button type=if submit { "submit" } else { "button" } class=class class:w-full=block disabled=disabled
+            on:click=move |_| if let Some(a) = &action { fire(a) }>
+            {label}
+        </button>
+    }
+    .into_any()
+}
+
+fn number(value: Option<&Scalar>) -> Option<f64> {
+    match value? {
+        Scalar::Int(i) => Some(*i as f64),
+        Scalar::Float(f) => Some(*f),
+        Scalar::Css(s) => s.parse().ok(),
+    }
+}
+
+/// A small SVG chart: bars for bar series, a polyline for line and area series.
+fn chart_view(chart: Chart) -> AnyView {
+    const W: f64 = 320.0;
+    const H: f64 = 120.0;
+    let x_key = match &chart.x_axis {
+        XAxis::Key(key) => key.clone(),
+        XAxis::Config(config) => config.data_key.clone(),
+    };
+    let keys: Vec<(String, bool)> = chart
+        .series
+        .iter()
+        .map(|s| match s {
+            Series::Bar(b) => (b.data_key.clone(), true),
+            Series::Area(a) => (a.data_key.clone(), false),
+            Series::Line(l) => (l.data_key.clone(), false),
+        })
+        .collect();
+    let max = chart
+        .data
+        .iter()
+        .flat_map(|row| keys.iter().filter_map(|(k, _)| number(row.get(k))))
+        .fold(0.0_f64, f64::max)
+        .max(1e-9);
+    let n = chart.data.len().max(1) as f64;
+    let step = W / n;
+    let shapes = keys
+        .iter()
+        .map(|(key, bars)| {
+            let points: Vec<(f64, f64)> = chart
+                .data
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    let v = number(row.get(key)).unwrap_or(0.0).max(0.0);
+                    (step * (i as f64 + 0.5), H - v / max * (H - 8.0))
+                })
+                .collect();
+            if *bars {
+                points
+                    .iter()
+                    .map(|(x, y)| view! { <rect x=x - step * 0.3 y=*y width=step * 0.6 height=H - y class="fill-sky-500/70"></rect> })
+                    .collect_view()
+                    .into_any()
+            } else {
+                let path = points
+                    .iter()
+                    .map(|(x, y)| format!("{x:.1},{y:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                view! { <polyline points=path fill="none" class="stroke-emerald-400" stroke-width="2"></polyline> }.into_any()
+            }
+        })
+        .collect_view();
+    let labels = chart
+        .data
+        .iter()
+        .map(|row| match row.get(&x_key) {
+            Some(Scalar::Css(s)) => s.clone(),
+            Some(other) => number(Some(other))
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            None => String::new(),
+        })
+        .map(|label| view! { <span class="flex-1 text-center">{label}</span> })
+        .collect_view();
+    view! {
+        <div data-widget="Chart">
+            <svg viewBox=format!("0 0 {W} {H}") class="h-32 w-full" role="img">{shapes}</svg>
+            <div class="flex text-[10px] text-slate-500">{labels}</div>
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_form_values;
+    use serde_json::json;
+
+    #[test]
+    fn form_values_join_the_payload_without_overwriting_it() {
+        let values = json!({"stake": "25.00", "key": "forged", "bet.note": "x"});
+        let merged = merge_form_values(json!({"key": "slip_1"}), values.as_object().unwrap());
+        assert_eq!(
+            merged,
+            json!({"key": "slip_1", "stake": "25.00", "bet": {"note": "x"}})
+        );
+        assert_eq!(
+            merge_form_values(serde_json::Value::Null, values.as_object().unwrap())["stake"],
+            "25.00"
+        );
+    }
+}

@@ -25,6 +25,9 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
   await expect(slip).toContainText("Lock It In");
   await expect(slip).toContainText("$23.83");
+  // The answer's Markdown is rendered (bold picks), not shown as asterisks.
+  await expect(page.locator("[data-item=assistant_message] strong").first()).toBeVisible();
+  await expect(page.locator("[data-item=assistant_message]").filter({ hasText: "**" })).toHaveCount(0);
 
   const stake = slip.locator("input[name=stake]");
   await stake.fill("25");
@@ -36,5 +39,25 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   await expect(page.locator("#turn-error")).toHaveCount(0);
 
   await page.screenshot({ path: "screenshots/professor-lock-chat.png", fullPage: true });
+
+  // The conversation is in the thread list, titled by its first message, and reopens intact.
+  const listed = page.locator("#thread-list [data-thread]");
+  await expect(listed).toHaveCount(1);
+  await expect(listed.first()).toHaveText("Show me tonight's NBA odds");
+  await page.reload();
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  await expect(page.locator("[data-item]")).toHaveCount(0);
+  await page.locator("#thread-list [data-thread]").first().click();
+  await expect(page.locator("[data-item=user_message]")).toHaveCount(2);
+  await expect(page.locator("[data-item=widget]").filter({ hasText: "locked in" })).toBeVisible();
+
+  // A new chat starts empty and becomes a second thread.
+  await page.locator("#new-chat").click();
+  await expect(page.locator("[data-item]")).toHaveCount(0);
+  await input.fill("How many points is LeBron averaging?");
+  await page.locator("#composer-send").click();
+  await expect(page.locator("[data-item=widget]").first()).toContainText("LeBron");
+  await expect(page.locator("#thread-list [data-thread]")).toHaveCount(2);
+  await expect(page.locator("#thread-list [data-thread]").first()).toHaveText("How many points is LeBron averaging?");
   expect(errors).toEqual([]);
 });

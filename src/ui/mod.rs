@@ -2,6 +2,7 @@
 //! Compiles for both sides: never imports server-only crates.
 
 mod door;
+mod markdown;
 mod page;
 pub mod transcript;
 mod widget_view;

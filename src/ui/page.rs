@@ -2,14 +2,30 @@
 //! responsible-gambling disclaimer.
 
 use super::door::{chatkit_call, chatkit_stream};
-use super::transcript::{EventLines, Shown, Transcript};
+use super::markdown::MarkdownText;
+use super::transcript::{remember, EventLines, Shown, Transcript};
 use super::widget_view::{WidgetActions, WidgetView};
 use crate::protocol::{
     Action, ActionConfig, ActionHandler, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
-    CustomActionParams, SyncCustomActionResponse, ThreadItem, ThreadStreamEvent,
-    UserMessageContent, UserMessageInput,
+    CustomActionParams, ListItemsParams, ListThreadsParams, Page, SortOrder,
+    SyncCustomActionResponse, Thread, ThreadItem, ThreadStreamEvent, UserMessageContent,
+    UserMessageInput,
 };
 use leptos::prelude::*;
+
+/// The page's chat state, shared by the composer, the transcript and the thread list.
+#[derive(Clone, Copy)]
+struct Chat {
+    transcript: RwSignal<Transcript>,
+    /// A turn is streaming: the composer waits.
+    busy: RwSignal<bool>,
+    /// The user's threads, newest first.
+    threads: RwSignal<Vec<Thread>>,
+}
+
+/// How many threads the list shows, and how many items an opened thread loads.
+const THREADS_SHOWN: u32 = 30;
+const ITEMS_LOADED: u32 = 100;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum OddsDisplay {
@@ -38,8 +54,15 @@ pub fn ProfessorLockPage() -> impl IntoView {
         OddsDisplay::Decimal => "Odds: Decimal",
     };
     let (draft, set_draft) = signal(String::new());
-    let transcript = RwSignal::new(Transcript::default());
-    let busy = RwSignal::new(false);
+    let chat = Chat {
+        transcript: RwSignal::new(Transcript::default()),
+        busy: RwSignal::new(false),
+        threads: RwSignal::new(Vec::new()),
+    };
+    let Chat {
+        transcript, busy, ..
+    } = chat;
+    Effect::new(move |_| load_threads(chat));
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = draft.get_untracked().trim().to_owned();
@@ -59,7 +82,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
                 ChatKitRequest::AddUserMessage(AddUserMessageParams { thread_id, input }.into())
             }
         };
-        run_turn(request, transcript, busy);
+        run_turn(request, chat);
     };
 
     view! {
@@ -87,8 +110,35 @@ pub fn ProfessorLockPage() -> impl IntoView {
             <div class="flex min-h-0 flex-1">
                 <aside class="hidden w-64 shrink-0 border-r border-slate-800 p-4 md:block" aria-label="Threads">
                     <h2 class="mb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">"Threads"</h2>
+                    <button id="new-chat" type="button"
+                        class="mb-3 w-full rounded-md border border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-800 disabled:opacity-40"
+                        disabled=move || busy.get()
+                        on:click=move |_| transcript.set(Transcript::default())>
+                        "New chat"
+                    </button>
                     <ul id="thread-list" class="space-y-1 text-sm text-slate-300">
-                        <li class="text-slate-500">"No conversations yet."</li>
+                        <Show when=move || chat.threads.with(Vec::is_empty)>
+                            <li class="text-slate-500">"No conversations yet."</li>
+                        </Show>
+                        <For
+                            each=move || chat.threads.get()
+                            key=|t| (t.id.clone(), t.title.clone())
+                            children=move |thread| {
+                                let id = thread.id.clone();
+                                let current = move || transcript.with(|t| t.thread_id.as_deref() == Some(id.as_str()));
+                                let title = thread.title.clone().unwrap_or_else(|| "New conversation".into());
+                                view! {
+                                    <li>
+                                        <button type="button" data-thread=thread.id.clone()
+                                            class="w-full truncate rounded-md px-2 py-1 text-left hover:bg-slate-800"
+                                            class:bg-slate-800=current
+                                            on:click=move |_| open_thread(thread.clone(), chat)>
+                                            {title}
+                                        </button>
+                                    </li>
+                                }
+                            }
+                        />
                     </ul>
                 </aside>
                 <main class="flex min-w-0 flex-1 flex-col">
@@ -104,7 +154,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
                         <For
                             each=move || transcript.with(|t| t.items.clone())
                             key=|shown| (shown.item.id().to_owned(), shown.revision)
-                            children=move |shown| item_view(shown, transcript, busy)
+                            children=move |shown| item_view(shown, chat)
                         />
                         {move || transcript.with(|t| t.progress.clone()).map(|p| view! {
                             <p id="progress" class="text-sm italic text-slate-400">{p}</p>
@@ -142,7 +192,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
 }
 
 /// One transcript item: user and assistant messages as text, widgets through the renderer.
-fn item_view(shown: Shown, transcript: RwSignal<Transcript>, busy: RwSignal<bool>) -> AnyView {
+fn item_view(shown: Shown, chat: Chat) -> AnyView {
     match shown.item {
         ThreadItem::UserMessage(message) => view! {
             <div class="flex justify-end" data-item="user_message">
@@ -151,14 +201,14 @@ fn item_view(shown: Shown, transcript: RwSignal<Transcript>, busy: RwSignal<bool
         }
         .into_any(),
         ThreadItem::AssistantMessage(message) => view! {
-            <p class="whitespace-pre-wrap text-slate-100" data-item="assistant_message">{message.text()}</p>
+            <div class="text-slate-100" data-item="assistant_message"><MarkdownText text=message.text()/></div>
         }
         .into_any(),
         ThreadItem::Widget(widget) => {
             let item_id = widget.id.clone();
             let thread_id = widget.thread_id.clone();
             provide_context(WidgetActions(Callback::new(move |config: ActionConfig| {
-                run_action(config, thread_id.clone(), item_id.clone(), transcript, busy)
+                run_action(config, thread_id.clone(), item_id.clone(), chat)
             })));
             view! { <div data-item="widget"><WidgetView widget=widget.widget/></div> }.into_any()
         }
@@ -167,13 +217,7 @@ fn item_view(shown: Shown, transcript: RwSignal<Transcript>, busy: RwSignal<bool
 }
 
 /// A widget action: streamed ones run as a turn, sync ones replace their widget in place.
-fn run_action(
-    config: ActionConfig,
-    thread_id: String,
-    item_id: String,
-    transcript: RwSignal<Transcript>,
-    busy: RwSignal<bool>,
-) {
+fn run_action(config: ActionConfig, thread_id: String, item_id: String, chat: Chat) {
     if config.handler() == ActionHandler::Client {
         return;
     }
@@ -187,21 +231,15 @@ fn run_action(
         },
     };
     if streaming {
-        if !busy.get_untracked() {
-            run_turn(
-                ChatKitRequest::CustomAction(params.into()),
-                transcript,
-                busy,
-            );
+        if !chat.busy.get_untracked() {
+            run_turn(ChatKitRequest::CustomAction(params.into()), chat);
         }
         return;
     }
     leptos::task::spawn_local(async move {
-        let answer = chatkit_call(ChatKitRequest::SyncCustomAction(params.into())).await;
-        let parsed = answer.map_err(|e| e.to_string()).and_then(|body| {
-            serde_json::from_str::<SyncCustomActionResponse>(&body).map_err(|e| e.to_string())
-        });
-        transcript.update(|t| match parsed {
+        let parsed: Result<SyncCustomActionResponse, String> =
+            call_json(ChatKitRequest::SyncCustomAction(params.into())).await;
+        chat.transcript.update(|t| match parsed {
             Ok(response) => {
                 t.error = None;
                 if let Some(item) = response.updated_item {
@@ -214,13 +252,25 @@ fn run_action(
 }
 
 /// Streams a turn into the transcript; the composer stays disabled until it ends.
-fn run_turn(request: ChatKitRequest, transcript: RwSignal<Transcript>, busy: RwSignal<bool>) {
+fn run_turn(request: ChatKitRequest, chat: Chat) {
+    let Chat {
+        transcript,
+        busy,
+        threads,
+    } = chat;
     busy.set(true);
     transcript.update(Transcript::start_turn);
     leptos::task::spawn_local(async move {
         use futures::StreamExt;
         let apply = |line: &str| match serde_json::from_str::<ThreadStreamEvent>(line) {
-            Ok(event) => transcript.update(|t| t.apply(event)),
+            Ok(event) => {
+                if let ThreadStreamEvent::ThreadCreated { thread }
+                | ThreadStreamEvent::ThreadUpdated { thread } = &event
+                {
+                    threads.update(|list| remember(list, thread.clone()));
+                }
+                transcript.update(|t| t.apply(event))
+            }
             Err(e) => leptos::logging::warn!("unreadable event: {e}"),
         };
         match chatkit_stream(request).await {
@@ -245,4 +295,54 @@ fn run_turn(request: ChatKitRequest, transcript: RwSignal<Transcript>, busy: RwS
         transcript.update(Transcript::end_turn);
         busy.set(false);
     });
+}
+
+/// Fills the thread list (newest first) once the page is live.
+fn load_threads(chat: Chat) {
+    leptos::task::spawn_local(async move {
+        let request = ChatKitRequest::ListThreads(
+            ListThreadsParams {
+                limit: Some(THREADS_SHOWN),
+                order: SortOrder::Desc,
+                after: None,
+            }
+            .into(),
+        );
+        match call_json::<Page<Thread>>(request).await {
+            Ok(page) => chat.threads.set(page.data),
+            Err(e) => chat.transcript.update(|t| t.error = Some(e)),
+        }
+    });
+}
+
+/// Shows a stored thread: its latest items, oldest first.
+fn open_thread(thread: Thread, chat: Chat) {
+    if chat.busy.get_untracked() {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let request = ChatKitRequest::ListItems(
+            ListItemsParams {
+                thread_id: thread.id.clone(),
+                limit: Some(ITEMS_LOADED),
+                order: SortOrder::Desc,
+                after: None,
+            }
+            .into(),
+        );
+        match call_json::<Page<ThreadItem>>(request).await {
+            Ok(page) => {
+                let mut items = page.data;
+                items.reverse();
+                chat.transcript.set(Transcript::opened(&thread, items));
+            }
+            Err(e) => chat.transcript.update(|t| t.error = Some(e)),
+        }
+    });
+}
+
+/// A JSON request through the page's door, its answer parsed.
+async fn call_json<T: serde::de::DeserializeOwned>(request: ChatKitRequest) -> Result<T, String> {
+    let body = chatkit_call(request).await.map_err(|e| e.to_string())?;
+    serde_json::from_str(&body).map_err(|e| e.to_string())
 }

@@ -2,7 +2,7 @@
 //! ChatKit client would (the same `apply_update` the server uses), and the framing of events
 //! on the page's door (one JSON object per line). Pure: tested natively.
 
-use crate::protocol::{ErrorCode, ErrorEvent, ThreadItem, ThreadStreamEvent};
+use crate::protocol::{ErrorCode, ErrorEvent, Thread, ThreadItem, ThreadStreamEvent};
 
 /// An item as shown, with the revision it was last changed at (views re-render by it).
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +73,17 @@ impl Transcript {
         }
     }
 
+    /// A stored thread opened again, its visible items oldest first.
+    pub fn opened(thread: &Thread, items: Vec<ThreadItem>) -> Self {
+        let mut transcript = Transcript {
+            thread_id: Some(thread.id.clone()),
+            title: thread.title.clone(),
+            ..Transcript::default()
+        };
+        items.into_iter().for_each(|item| transcript.upsert(item));
+        transcript
+    }
+
     /// A new turn starts: clear what belonged to the last one.
     pub fn start_turn(&mut self) {
         self.progress = None;
@@ -83,6 +94,12 @@ impl Transcript {
     pub fn end_turn(&mut self) {
         self.progress = None;
     }
+}
+
+/// Keeps the thread list newest first: a created or renamed thread moves to the top.
+pub fn remember(threads: &mut Vec<Thread>, thread: Thread) {
+    threads.retain(|t| t.id != thread.id);
+    threads.insert(0, thread);
 }
 
 /// What the user reads for an `error` event.
@@ -189,6 +206,34 @@ mod tests {
             json!({"type": "error", "code": "stream.error", "allow_retry": true}),
         ));
         assert!(transcript.error.unwrap().contains("try again"));
+    }
+
+    fn thread(id: &str, title: &str) -> Thread {
+        serde_json::from_value(json!({"id": id, "title": title, "created_at": T,
+            "status": {"type": "active"}, "metadata": {}, "items": {"data": [], "has_more": false}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn threads_are_listed_newest_first_and_reopen_without_hidden_items() {
+        let mut threads = vec![thread("thr_1", "one"), thread("thr_2", "two")];
+        remember(&mut threads, thread("thr_2", "two, renamed"));
+        remember(&mut threads, thread("thr_3", "three"));
+        let listed: Vec<_> = threads.iter().map(|t| t.title.clone().unwrap()).collect();
+        assert_eq!(listed, ["three", "two, renamed", "one"]);
+
+        let items: Vec<ThreadItem> = serde_json::from_value(json!([
+            {"type": "user_message", "id": "msg_1", "thread_id": "thr_1", "created_at": T,
+             "content": [{"type": "input_text", "text": "hi"}], "attachments": [],
+             "inference_options": {}},
+            {"type": "hidden_context_item", "id": "hid_1", "thread_id": "thr_1",
+             "created_at": T, "content": "model only"}
+        ]))
+        .unwrap();
+        let reopened = Transcript::opened(&threads[2], items);
+        assert_eq!(reopened.thread_id.as_deref(), Some("thr_1"));
+        assert_eq!(reopened.title.as_deref(), Some("one"));
+        assert_eq!(reopened.items.len(), 1);
     }
 
     #[test]

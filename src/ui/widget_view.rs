@@ -3,6 +3,7 @@
 //! each widget item; inside a `Form` (or a card with `asForm`) they carry the form's values
 //! (spec §10.2).
 
+use super::markdown::MarkdownText;
 use crate::protocol::widgets::{
     Badge, BadgeColor, Button, ButtonColor, ButtonStyle, Chart, ListViewItem, Scalar, Series,
     TableRow, XAxis,
@@ -166,8 +167,7 @@ fn component_view(component: WidgetComponent) -> AnyView {
         }
         C::Title(t) => view! { <h3 class="text-base font-semibold text-slate-50">{t.value}</h3> }.into_any(),
         C::Caption(c) => view! { <p class="text-xs text-slate-400">{c.value}</p> }.into_any(),
-        // Markdown is shown as its text: safe, and readable without a renderer.
-        C::Markdown(m) => view! { <p class="whitespace-pre-wrap text-sm text-slate-100">{m.value}</p> }.into_any(),
+        C::Markdown(m) => view! { <div class="text-sm text-slate-100"><MarkdownText text=m.value/></div> }.into_any(),
         C::Badge(b) => badge_view(b),
         C::Icon(_) => ().into_any(),
         C::Image(image) => {

@@ -20,16 +20,33 @@ pub struct WidgetActions(pub Callback<ActionConfig>);
 #[derive(Clone, Copy)]
 struct FormScope(RwSignal<Map<String, Value>>);
 
-/// Fires an action, adding the enclosing form's values (a value never overwrites a payload key).
-fn fire(action: &ActionConfig) {
-    let Some(WidgetActions(sink)) = use_context::<WidgetActions>() else {
-        return;
-    };
-    let mut action = action.clone();
-    if let Some(FormScope(values)) = use_context::<FormScope>() {
-        action.payload = merge_form_values(action.payload, &values.get_untracked());
+/// Fires actions from where a control is rendered: the widget's sink and enclosing form are
+/// looked up while rendering, not when clicked (handlers run outside the component tree).
+#[derive(Clone, Copy)]
+struct Trigger {
+    sink: Option<WidgetActions>,
+    form: Option<FormScope>,
+}
+
+impl Trigger {
+    fn here() -> Self {
+        Trigger {
+            sink: use_context::<WidgetActions>(),
+            form: use_context::<FormScope>(),
+        }
     }
-    sink.run(action);
+
+    /// Sends the action with the form's values (a value never overwrites a payload key).
+    fn fire(self, action: &ActionConfig) {
+        let Some(WidgetActions(sink)) = self.sink else {
+            return;
+        };
+        let mut action = action.clone();
+        if let Some(FormScope(values)) = self.form {
+            action.payload = merge_form_values(action.payload, &values.get_untracked());
+        }
+        sink.run(action);
+    }
 }
 
 /// `payload` plus the form values; a dotted name nests (`"a.b"` → `payload.a.b`).
@@ -65,30 +82,34 @@ pub fn merge_form_values(payload: Value, values: &Map<String, Value>) -> Value {
 pub fn WidgetView(widget: WidgetRoot) -> impl IntoView {
     match widget {
         WidgetRoot::Card(card) => {
-            let status = card.status.as_ref().map(|s| s.text.clone());
-            let body = children_view(card.children.clone());
-            let footer = [card.confirm.clone(), card.cancel.clone()]
-                .into_iter()
-                .flatten()
-                .map(|footer| {
-                    let action = footer.action.clone();
-                    view! {
-                        <button type="button" class="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500"
-                            on:click=move |_| fire(&action)>{footer.label.clone()}</button>
-                    }
-                })
-                .collect_view();
-            let inner = view! {
-                <div class="widget-card space-y-2 rounded-xl border border-slate-700 bg-slate-900 p-4" data-widget="Card">
-                    {status.map(|s| view! { <p class="text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
-                    {body}
-                    <div class="flex gap-2">{footer}</div>
-                </div>
+            let as_form = card.as_form == Some(true);
+            // Rendered inside the form scope when the card is a form, so its fields join it.
+            let card_view = move || {
+                let trigger = Trigger::here();
+                let status = card.status.as_ref().map(|s| s.text.clone());
+                let footer = [card.confirm.clone(), card.cancel.clone()]
+                    .into_iter()
+                    .flatten()
+                    .map(|footer| {
+                        let action = footer.action;
+                        view! {
+                            <button type="button" class="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500"
+                                on:click=move |_| trigger.fire(&action)>{footer.label}</button>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="widget-card space-y-2 rounded-xl border border-slate-700 bg-slate-900 p-4" data-widget="Card">
+                        {status.map(|s| view! { <p class="text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
+                        {children_view(card.children.clone())}
+                        <div class="flex gap-2">{footer}</div>
+                    </div>
+                }
             };
-            if card.as_form == Some(true) {
-                view! { <FormBox>{inner}</FormBox> }.into_any()
+            if as_form {
+                view! { <FormBox>{card_view()}</FormBox> }.into_any()
             } else {
-                inner.into_any()
+                card_view().into_any()
             }
         }
         WidgetRoot::ListView(list) => {
@@ -124,12 +145,13 @@ fn children_view(children: Vec<WidgetComponent>) -> AnyView {
 }
 
 fn list_item_view(item: ListViewItem) -> AnyView {
+    let trigger = Trigger::here();
     let action = item.on_click_action.clone();
     let clickable = action.is_some();
     view! {
         <div class="flex items-center gap-2 rounded-lg px-2 py-1.5"
             class:cursor-pointer=clickable class:hover:bg-slate-800=clickable
-            on:click=move |_| if let Some(a) = &action { fire(a) }>
+            on:click=move |_| if let Some(a) = &action { trigger.fire(a) }>
             {children_view(item.children)}
         </div>
     }
@@ -145,18 +167,7 @@ fn component_view(component: WidgetComponent) -> AnyView {
             let grow = c.flex.is_some();
             view! { <div class="flex min-w-0 flex-col gap-0.5" class:flex-1=grow>{children_view(c.children)}</div> }.into_any()
         }
-        C::Form(form) => {
-            let submit = form.on_submit_action.clone();
-            view! {
-                <FormBox>
-                    <form class="flex flex-col gap-2" on:submit=move |ev| {
-                        ev.prevent_default();
-                        if let Some(action) = &submit { fire(action) }
-                    }>{children_view(form.children)}</form>
-                </FormBox>
-            }
-            .into_any()
-        }
+        C::Form(form) => view! { <FormBox>{form_view(form)}</FormBox> }.into_any(),
         C::ListViewItem(item) => list_item_view(item),
         C::Spacer(_) => view! { <div class="flex-1"></div> }.into_any(),
         C::Divider(_) => view! { <hr class="border-slate-700"/> }.into_any(),
@@ -212,6 +223,19 @@ fn component_view(component: WidgetComponent) -> AnyView {
     }
 }
 
+/// A form's body, rendered inside its `FormBox` so submit and controls share its values.
+fn form_view(form: crate::protocol::widgets::Form) -> AnyView {
+    let trigger = Trigger::here();
+    let submit = form.on_submit_action.clone();
+    view! {
+        <form class="flex flex-col gap-2" on:submit=move |ev| {
+            ev.prevent_default();
+            if let Some(action) = &submit { trigger.fire(action) }
+        }>{children_view(form.children)}</form>
+    }
+    .into_any()
+}
+
 fn table_row_view(row: TableRow) -> AnyView {
     let header = row.header == Some(true);
     view! {
@@ -251,6 +275,7 @@ fn button_view(button: Button) -> AnyView {
         }
         _ => "rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-600",
     };
+    let trigger = Trigger::here();
     let label = button.label.clone().unwrap_or_default();
     let submit = button.submit == Some(true);
     let action = button.on_click_action.clone();
@@ -258,7 +283,7 @@ fn button_view(button: Button) -> AnyView {
     let disabled = button.disabled == Some(true);
     view! {
         <button type=if submit { "submit" } else { "button" } class=class class:w-full=block disabled=disabled
-            on:click=move |_| if let Some(a) = &action { fire(a) }>
+            on:click=move |_| if let Some(a) = &action { trigger.fire(a) }>
             {label}
         </button>
     }

@@ -5,18 +5,6 @@
 use crate::server::TestServer;
 use serde_json::{json, Value};
 
-/// A fresh guest's cookie pair (`pl_guest=…`), as a browser would hold it.
-async fn guest_cookie(s: &TestServer) -> String {
-    let response = s
-        .client
-        .post(s.url("/api/chatkit/session"))
-        .send()
-        .await
-        .unwrap();
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 async fn call(
     s: &TestServer,
     cookie: Option<&str>,
@@ -51,7 +39,7 @@ async fn stream_events(response: reqwest::Response) -> Vec<Value> {
 #[tokio::test]
 async fn the_page_streams_a_turn_and_lists_it_afterwards() {
     let s = TestServer::start(|_| {}).await;
-    let cookie = guest_cookie(&s).await;
+    let cookie = s.guest_cookie().await;
     let create = json!({"type": "threads.create", "params": {"input": input("Lakers tonight?")}});
     let events = stream_events(call(&s, Some(&cookie), "chatkit_stream", create).await).await;
     assert_eq!(events[0]["type"], "thread.created");
@@ -100,8 +88,8 @@ async fn the_page_streams_a_turn_and_lists_it_afterwards() {
 #[tokio::test]
 async fn the_page_door_needs_a_user_and_keeps_users_apart() {
     let s = TestServer::start(|_| {}).await;
-    let alice = guest_cookie(&s).await;
-    let bob = guest_cookie(&s).await;
+    let alice = s.guest_cookie().await;
+    let bob = s.guest_cookie().await;
     let create = json!({"type": "threads.create", "params": {"input": input("mine")}});
     let events =
         stream_events(call(&s, Some(&alice), "chatkit_stream", create.clone()).await).await;

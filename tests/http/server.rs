@@ -77,6 +77,19 @@ impl TestServer {
         body["client_secret"].as_str().unwrap().to_owned()
     }
 
+    /// A fresh guest's cookie pair (`pl_guest=…`), as a browser would hold it.
+    pub async fn guest_cookie(&self) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/chatkit/session"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
     pub async fn post(&self, secret: &str, body: Value) -> reqwest::Response {
         self.client
             .post(self.url("/chatkit"))

@@ -44,6 +44,13 @@ pub async fn chatkit_call(request: ChatKitRequest) -> Result<String, ServerFnErr
     }
 }
 
+/// Stops the thread's running turn (the page's Stop button); what was said so far is kept.
+/// `false` when no turn was running; another user's thread is not found.
+#[server(endpoint = "ui/cancel_turn")]
+pub async fn cancel_turn(thread_id: String) -> Result<bool, ServerFnError> {
+    backend::cancel(thread_id).await
+}
+
 #[cfg(feature = "ssr")]
 mod backend {
     use crate::engine::{Engine, Reply, RequestContext};
@@ -67,31 +74,46 @@ mod backend {
 
     /// A request this door does not take: 400 with the reason.
     pub fn refuse(message: String) -> ServerFnError {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::BAD_REQUEST);
-        }
-        ServerFnError::new(message)
+        refused(AppError::BadRequest(message))
     }
 
     pub async fn dispatch(request: ChatKitRequest) -> Result<Reply, ServerFnError> {
-        let backend = use_context::<UiBackend>()
-            .ok_or_else(|| ServerFnError::new("the UI backend is not configured"))?;
-        let headers: HeaderMap = leptos_axum::extract()
-            .await
-            .map_err(|e| ServerFnError::new(format!("request headers: {e}")))?;
+        let (backend, headers) = context().await?;
         let result = async {
             let ctx = (backend.admit)(&headers, request.is_streaming())?;
             backend.engine.dispatch(&ctx, request).await
         }
         .await;
-        result.map_err(|e| {
-            if let AppError::Internal(cause) = &e {
-                tracing::error!(%cause, "internal error on the page's door");
-            }
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(e.status());
-            }
-            ServerFnError::new(e.to_string())
-        })
+        result.map_err(refused)
+    }
+
+    pub async fn cancel(thread_id: String) -> Result<bool, ServerFnError> {
+        let (backend, headers) = context().await?;
+        let result = async {
+            let ctx = (backend.admit)(&headers, false)?;
+            backend.engine.cancel_turn(&ctx.user_id, &thread_id).await
+        }
+        .await;
+        result.map_err(refused)
+    }
+
+    async fn context() -> Result<(UiBackend, HeaderMap), ServerFnError> {
+        let backend = use_context::<UiBackend>()
+            .ok_or_else(|| ServerFnError::new("the UI backend is not configured"))?;
+        let headers: HeaderMap = leptos_axum::extract()
+            .await
+            .map_err(|e| ServerFnError::new(format!("request headers: {e}")))?;
+        Ok((backend, headers))
+    }
+
+    /// The engine's refusal as the server function's error, with its HTTP status.
+    fn refused(e: AppError) -> ServerFnError {
+        if let AppError::Internal(cause) = &e {
+            tracing::error!(%cause, "internal error on the page's door");
+        }
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(e.status());
+        }
+        ServerFnError::new(e.to_string())
     }
 }

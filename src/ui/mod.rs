@@ -9,7 +9,7 @@ mod widget_view;
 
 #[cfg(feature = "ssr")]
 pub use door::UiBackend;
-pub use door::{chatkit_call, chatkit_stream};
+pub use door::{cancel_turn, chatkit_call, chatkit_stream};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -1,7 +1,7 @@
 //! The `/professor-lock` page: header, thread list, transcript, composer and the
 //! responsible-gambling disclaimer.
 
-use super::door::{chatkit_call, chatkit_stream};
+use super::door::{cancel_turn, chatkit_call, chatkit_stream};
 use super::markdown::MarkdownText;
 use super::transcript::{remember, EventLines, Shown, Transcript};
 use super::widget_view::{WidgetActions, WidgetView};
@@ -172,6 +172,13 @@ pub fn ProfessorLockPage() -> impl IntoView {
                             prop:value=draft
                             on:input=move |ev| set_draft.set(event_target_value(&ev))
                         />
+                        <Show when=move || busy.get() && transcript.with(|t| t.thread_id.is_some())>
+                            <button id="composer-stop" type="button"
+                                class="rounded-md border border-slate-600 px-4 py-2 text-slate-200 hover:bg-slate-800"
+                                on:click=move |_| stop_turn(chat)>
+                                "Stop"
+                            </button>
+                        </Show>
                         <button
                             id="composer-send"
                             type="submit"
@@ -294,6 +301,18 @@ fn run_turn(request: ChatKitRequest, chat: Chat) {
         }
         transcript.update(Transcript::end_turn);
         busy.set(false);
+    });
+}
+
+/// Asks the server to stop the running turn; its stream then ends with what was said.
+fn stop_turn(chat: Chat) {
+    let Some(thread_id) = chat.transcript.with_untracked(|t| t.thread_id.clone()) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        if let Err(e) = cancel_turn(thread_id).await {
+            chat.transcript.update(|t| t.error = Some(e.to_string()));
+        }
     });
 }
 

@@ -3,7 +3,10 @@
 //! `POST /chatkit`; events arrive one JSON object per line.
 
 use crate::server::TestServer;
+use professor_lock::engine::{AssistantStream, Responder, Turn, TurnError, TurnInput};
 use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
 
 async fn call(
     s: &TestServer,
@@ -116,4 +119,80 @@ async fn the_page_door_needs_a_user_and_keeps_users_apart() {
     let wrong_door = call(&s, Some(&alice), "chatkit_call", create).await;
     assert_eq!(wrong_door.status(), 400);
     assert!(wrong_door.text().await.unwrap().contains("streams"));
+}
+
+/// Says a few words, then thinks (as a slow model would) until it is stopped.
+struct SlowResponder;
+
+#[async_trait::async_trait]
+impl Responder for SlowResponder {
+    async fn respond(&self, turn: &mut Turn, _input: TurnInput<'_>) -> Result<(), TurnError> {
+        let mut message = AssistantStream::start(turn);
+        message.push(turn, "The Lakers cover because");
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        message.finish(turn);
+        Ok(())
+    }
+}
+
+async fn cancel(s: &TestServer, cookie: &str, thread_id: &str) -> reqwest::Response {
+    s.client
+        .post(s.url("/api/ui/cancel_turn"))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("thread_id", thread_id)
+                .finish(),
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn stop_ends_the_turn_and_keeps_what_was_said() {
+    let s = TestServer::start_with_responder(Arc::new(SlowResponder)).await;
+    let (alice, bob) = (s.guest_cookie().await, s.guest_cookie().await);
+    let create = json!({"type": "threads.create", "params": {"input": input("Lakers -4?")}});
+    let mut stream = call(&s, Some(&alice), "chatkit_stream", create).await;
+    assert_eq!(stream.status(), 200);
+    let mut seen = String::new();
+    while !seen.contains("text_delta") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("the first words arrive")
+            .unwrap()
+            .expect("the stream is still open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let first: Value = serde_json::from_str(seen.lines().next().unwrap()).unwrap();
+    let thread_id = first["thread"]["id"].as_str().unwrap().to_owned();
+
+    // Another user cannot stop it, and does not learn that the thread exists.
+    assert_eq!(cancel(&s, &bob, &thread_id).await.status(), 404);
+    let stopped = cancel(&s, &alice, &thread_id).await;
+    assert_eq!(stopped.status(), 200);
+    assert!(stopped.json::<bool>().await.unwrap(), "a turn was running");
+    // The stream ends at once (not after the responder's minute).
+    let rest = tokio::time::timeout(Duration::from_secs(10), stream.text())
+        .await
+        .expect("the stream ends after stop")
+        .unwrap();
+    assert!(rest.contains("thread.item.done"), "{rest}");
+
+    let listed = call(
+        &s,
+        Some(&alice),
+        "chatkit_call",
+        json!({"type": "items.list", "params": {"thread_id": thread_id, "order": "asc"}}),
+    )
+    .await;
+    let page: Value = serde_json::from_str(&listed.json::<String>().await.unwrap()).unwrap();
+    let answer = &page["data"][1];
+    assert_eq!(answer["type"], "assistant_message");
+    assert_eq!(answer["content"][0]["text"], "The Lakers cover because");
+    // Nothing is running any more.
+    let again = cancel(&s, &alice, &thread_id).await;
+    assert!(!again.json::<bool>().await.unwrap());
 }

@@ -1,10 +1,17 @@
 //! A real server on 127.0.0.1:0 over a temp SQLite store, with the scripted responder.
 
 use professor_lock::config::{Config, Secret};
+use professor_lock::engine::{ActionRegistry, Responder};
 use professor_lock::server::{self, AppState, StateParts};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+enum Answering {
+    Scripted,
+    Agent,
+    With(Arc<dyn Responder>),
+}
 
 pub struct TestServer {
     pub base: String,
@@ -15,15 +22,20 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with the scripted responder; `tune` adjusts the config first.
     pub async fn start(tune: impl FnOnce(&mut Config)) -> Self {
-        Self::start_answering(tune, false).await
+        Self::start_answering(tune, Answering::Scripted).await
     }
 
     /// Starts a server answering with the agent (offline model, no keys: demo data).
     pub async fn start_with_agent() -> Self {
-        Self::start_answering(|_| {}, true).await
+        Self::start_answering(|_| {}, Answering::Agent).await
     }
 
-    async fn start_answering(tune: impl FnOnce(&mut Config), agent: bool) -> Self {
+    /// Starts a server answering with the given responder (and no actions).
+    pub async fn start_with_responder(responder: Arc<dyn Responder>) -> Self {
+        Self::start_answering(|_| {}, Answering::With(responder)).await
+    }
+
+    async fn start_answering(tune: impl FnOnce(&mut Config), answering: Answering) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let vars = BTreeMap::from([("DATA_DIR".to_owned(), dir.path().display().to_string())]);
         let mut config = Config::from_vars(vars).unwrap();
@@ -31,10 +43,10 @@ impl TestServer {
         let store = professor_lock::store::connect(&config.database_url, 4)
             .await
             .unwrap();
-        let (responder, actions) = if agent {
-            professor_lock::startup::answering_parts(&config).unwrap()
-        } else {
-            professor_lock::engine::scripted_parts()
+        let (responder, actions) = match answering {
+            Answering::Scripted => professor_lock::engine::scripted_parts(),
+            Answering::Agent => professor_lock::startup::answering_parts(&config).unwrap(),
+            Answering::With(responder) => (responder, ActionRegistry::default()),
         };
         let leptos_options = leptos::prelude::LeptosOptions::builder()
             .output_name("professor_lock")

@@ -29,6 +29,18 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   await expect(page.locator("[data-item=assistant_message] strong").first()).toBeVisible();
   await expect(page.locator("[data-item=assistant_message]").filter({ hasText: "**" })).toHaveCount(0);
 
+  // Prices follow the header's odds format: +138 is 2.38 decimal, 69/50 fractional.
+  const toggle = page.locator("#odds-format-toggle");
+  await toggle.click();
+  await expect(toggle).toHaveText("Odds: Decimal");
+  await expect(slip).toContainText("2.38");
+  await expect(slip).not.toContainText("+138");
+  await toggle.click();
+  await expect(slip).toContainText("69/50");
+  await toggle.click();
+  await expect(toggle).toHaveText("Odds: American");
+  await expect(slip).toContainText("+138");
+
   const stake = slip.locator("input[name=stake]");
   await stake.fill("25");
   await slip.getByRole("button", { name: "Update" }).click();

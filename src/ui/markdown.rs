@@ -1,7 +1,8 @@
 //! Model text as Markdown, built into views element by element: no HTML string is ever parsed
 //! or injected. Raw HTML in the text shows as text, links open only for http(s) URLs, and
-//! images show their description.
+//! images show their description. Prices follow the page's odds format.
 
+use super::prices::priced_text;
 use leptos::prelude::*;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -97,7 +98,7 @@ fn nodes_view(nodes: Vec<Node>) -> AnyView {
 
 fn node_view(node: Node) -> AnyView {
     match node {
-        Node::Text(text) => text.into_any(),
+        Node::Text(text) => priced_text(text),
         Node::Code(code) => {
             view! { <code class="rounded bg-slate-800 px-1 text-[0.9em]">{code}</code> }.into_any()
         }

@@ -4,6 +4,7 @@
 mod door;
 mod markdown;
 mod page;
+mod prices;
 pub mod transcript;
 mod widget_view;
 

@@ -3,8 +3,10 @@
 
 use super::door::{cancel_turn, chatkit_call, chatkit_stream};
 use super::markdown::MarkdownText;
+use super::prices::ChosenOddsFormat;
 use super::transcript::{remember, EventLines, Shown, Transcript};
 use super::widget_view::{WidgetActions, WidgetView};
+use crate::domain::OddsFormat;
 use crate::protocol::{
     Action, ActionConfig, ActionHandler, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
     CustomActionParams, ListItemsParams, ListThreadsParams, Page, SortOrder,
@@ -27,12 +29,6 @@ struct Chat {
 const THREADS_SHOWN: u32 = 30;
 const ITEMS_LOADED: u32 = 100;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum OddsDisplay {
-    American,
-    Decimal,
-}
-
 #[component]
 pub fn ProfessorLockPage() -> impl IntoView {
     // Effects only run in the browser: this flips once the page is hydrated, which the
@@ -40,18 +36,22 @@ pub fn ProfessorLockPage() -> impl IntoView {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
 
-    let (odds_display, set_odds_display) = signal(OddsDisplay::American);
+    // Every price on the page follows this (widgets and answers are written in American odds).
+    let (odds_format, set_odds_format) = signal(OddsFormat::American);
+    provide_context(ChosenOddsFormat(odds_format));
     let toggle_odds = move |_| {
-        set_odds_display.update(|d| {
-            *d = match d {
-                OddsDisplay::American => OddsDisplay::Decimal,
-                OddsDisplay::Decimal => OddsDisplay::American,
-            }
+        set_odds_format.update(|f| {
+            let next = OddsFormat::ALL
+                .iter()
+                .position(|x| x == f)
+                .map_or(0, |i| i + 1);
+            *f = OddsFormat::ALL[next % OddsFormat::ALL.len()];
         })
     };
-    let odds_label = move || match odds_display.get() {
-        OddsDisplay::American => "Odds: American",
-        OddsDisplay::Decimal => "Odds: Decimal",
+    let odds_label = move || match odds_format.get() {
+        OddsFormat::American => "Odds: American",
+        OddsFormat::Decimal => "Odds: Decimal",
+        OddsFormat::Fractional => "Odds: Fractional",
     };
     let (draft, set_draft) = signal(String::new());
     let chat = Chat {

@@ -4,6 +4,7 @@
 //! (spec §10.2).
 
 use super::markdown::MarkdownText;
+use super::prices::priced_text;
 use crate::protocol::widgets::{
     Badge, BadgeColor, Button, ButtonColor, ButtonStyle, Chart, ListViewItem, Scalar, Series,
     TableRow, XAxis,
@@ -174,10 +175,10 @@ fn component_view(component: WidgetComponent) -> AnyView {
         C::Transition(t) => component_view(*t.children),
         C::Text(t) => {
             let bold = t.weight.is_some();
-            view! { <p class="whitespace-pre-wrap text-sm text-slate-100" class:font-semibold=bold>{t.value}</p> }.into_any()
+            view! { <p class="whitespace-pre-wrap text-sm text-slate-100" class:font-semibold=bold>{priced_text(t.value)}</p> }.into_any()
         }
-        C::Title(t) => view! { <h3 class="text-base font-semibold text-slate-50">{t.value}</h3> }.into_any(),
-        C::Caption(c) => view! { <p class="text-xs text-slate-400">{c.value}</p> }.into_any(),
+        C::Title(t) => view! { <h3 class="text-base font-semibold text-slate-50">{priced_text(t.value)}</h3> }.into_any(),
+        C::Caption(c) => view! { <p class="text-xs text-slate-400">{priced_text(c.value)}</p> }.into_any(),
         C::Markdown(m) => view! { <div class="text-sm text-slate-100"><MarkdownText text=m.value/></div> }.into_any(),
         C::Badge(b) => badge_view(b),
         C::Icon(_) => ().into_any(),

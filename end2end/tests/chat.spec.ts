@@ -25,6 +25,9 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
   await expect(slip).toContainText("Lock It In");
   await expect(slip).toContainText("$23.83");
+  // The transcript has followed the answer down to its end.
+  await expect.poll(() => page.locator("#transcript").evaluate(
+    (el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(80);
   // The answer's Markdown is rendered (bold picks), not shown as asterisks.
   await expect(page.locator("[data-item=assistant_message] strong").first()).toBeVisible();
   await expect(page.locator("[data-item=assistant_message]").filter({ hasText: "**" })).toHaveCount(0);

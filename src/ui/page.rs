@@ -63,6 +63,22 @@ pub fn ProfessorLockPage() -> impl IntoView {
         transcript, busy, ..
     } = chat;
     Effect::new(move |_| load_threads(chat));
+    // The transcript follows a streaming answer down, unless the reader has scrolled up.
+    let transcript_box = NodeRef::<leptos::html::Section>::new();
+    let (follow, set_follow) = signal(true);
+    Effect::new(move |_| {
+        transcript.track();
+        if let (true, Some(section)) = (follow.get_untracked(), transcript_box.get()) {
+            section.set_scroll_top(section.scroll_height());
+        }
+    });
+    let on_transcript_scroll = move |_| {
+        if let Some(section) = transcript_box.get_untracked() {
+            let from_bottom =
+                section.scroll_height() - section.scroll_top() - section.client_height();
+            set_follow.set(from_bottom < 80);
+        }
+    };
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = draft.get_untracked().trim().to_owned();
@@ -142,7 +158,8 @@ pub fn ProfessorLockPage() -> impl IntoView {
                     </ul>
                 </aside>
                 <main class="flex min-w-0 flex-1 flex-col">
-                    <section id="transcript" class="flex-1 space-y-4 overflow-y-auto p-6" aria-live="polite">
+                    <section id="transcript" class="flex-1 space-y-4 overflow-y-auto p-6" aria-live="polite"
+                        node_ref=transcript_box on:scroll=on_transcript_scroll>
                         <Show when=move || transcript.with(|t| t.items.is_empty())>
                             <div class="rounded-lg border border-slate-800 bg-slate-900 p-4 text-slate-300">
                                 <p class="font-medium text-slate-100">"Ask me about tonight's games."</p>

@@ -75,6 +75,12 @@ impl std::fmt::Debug for Reply {
     }
 }
 
+/// A turn in progress, as the stop button finds it.
+struct RunningTurn {
+    user_id: String,
+    cancel: CancellationToken,
+}
+
 /// The events of a running turn. Dropping it does not stop the turn.
 pub struct EventStream {
     rx: mpsc::UnboundedReceiver<Arc<str>>,
@@ -107,7 +113,8 @@ struct Inner {
     links: Arc<dyn AttachmentLinks>,
     limits: EngineLimits,
     /// Running turns by thread id, so an explicit cancel can reach them.
-    running: Mutex<HashMap<String, CancellationToken>>,
+    /// Running turns by thread id, with the user each belongs to.
+    running: Mutex<HashMap<String, RunningTurn>>,
 }
 
 #[derive(Clone)]
@@ -172,6 +179,17 @@ impl Engine {
     /// Stops the running turn of a thread (the UI's stop button): the partial answer is kept.
     /// Returns whether a turn was running.
     pub async fn cancel_turn(&self, user_id: &str, thread_id: &str) -> Result<bool, AppError> {
+        // The running turn is checked first: a new thread's row may still be in the writer's
+        // queue when its first words are on screen and the user presses Stop.
+        let running = self
+            .running()
+            .get(thread_id)
+            .filter(|turn| turn.user_id == user_id)
+            .map(|turn| turn.cancel.clone());
+        if let Some(cancel) = running {
+            cancel.cancel();
+            return Ok(true);
+        }
         if self
             .inner
             .store
@@ -181,17 +199,10 @@ impl Engine {
         {
             return Err(AppError::NotFound(format!("thread {thread_id} not found")));
         }
-        let token = self.running().get(thread_id).cloned();
-        Ok(match token {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        })
+        Ok(false)
     }
 
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, CancellationToken>> {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, RunningTurn>> {
         // A poisoned map only means a panic elsewhere; the map itself is still consistent.
         self.inner.running.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -58,9 +58,13 @@ pub(super) async fn start(
     let plan = plan(engine, ctx, request).await?;
     let (tx, rx) = mpsc::unbounded_channel();
     let cancel = tokio_util::sync::CancellationToken::new();
-    engine
-        .running()
-        .insert(plan.thread.id.clone(), cancel.clone());
+    engine.running().insert(
+        plan.thread.id.clone(),
+        super::RunningTurn {
+            user_id: ctx.user_id.clone(),
+            cancel: cancel.clone(),
+        },
+    );
     let turn = Turn::new(
         ctx.user_id.clone(),
         plan.thread.clone(),

@@ -8,11 +8,21 @@
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 
 use crate::domain::{format_odds, AmericanOdds, OddsFormat};
+use crate::protocol::widgets::WidgetStatus;
 use crate::protocol::widgets::{
     Badge, BadgeColor, BadgeVariant, Caption, Row, SmallSize, Spacer, Text, Title, TitleSize,
 };
-use crate::protocol::WidgetComponent;
+use crate::protocol::{IconName, WidgetComponent};
 use crate::providers::demo;
+
+/// The header line of a card: what it shows, with an icon of the built-in set.
+pub fn card_status(text: impl Into<String>, icon: &str) -> Option<WidgetStatus> {
+    Some(WidgetStatus {
+        text: text.into(),
+        icon: Some(IconName::new(icon)),
+        ..Default::default()
+    })
+}
 
 /// A moneyline as the bettor wants to see it (`-110` → `"-110"`, `"1.91"` or `"10/11"`).
 /// Through the domain's exact conversion; an impossible moneyline prints as given.

@@ -3,14 +3,15 @@
 
 use crate::domain::{exact, format_odds, OddsFormat};
 use crate::protocol::widgets::{
-    BadgeColor, Card, CardSize, Col, Divider, Row, Spacer, Table, TableCell, TableRow, WidgetStatus,
+    BadgeColor, Card, CardSize, Col, Divider, Row, Spacer, Table, TableCell, TableRow,
 };
-use crate::protocol::{IconName, WidgetComponent, WidgetRoot};
+use crate::protocol::{WidgetComponent, WidgetRoot};
 use crate::providers::Sport;
 
 use super::board::{BoardAnalysis, BookMarket, GameAnalysis, MarketAnalysis};
 use super::common::{
-    badge, bold, caption, format_local_time, format_point, header, price_text, source_lines, text,
+    badge, bold, caption, card_status, format_local_time, format_point, header, price_text,
+    source_lines, text,
 };
 
 /// Column title of a market.
@@ -215,11 +216,10 @@ pub fn odds_board(board: &BoardAnalysis, title: &str, format: OddsFormat) -> Wid
     Card {
         children,
         size: Some(CardSize::Lg),
-        status: Some(WidgetStatus {
-            text: format!("{} · {count} {games}", board.sport.title()),
-            icon: Some(IconName::new("chart")),
-            ..Default::default()
-        }),
+        status: card_status(
+            format!("{} · {count} {games}", board.sport.title()),
+            "chart",
+        ),
         ..Default::default()
     }
     .into()

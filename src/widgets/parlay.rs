@@ -11,13 +11,14 @@ use serde_json::json;
 use crate::domain::{exact, format_odds, OddsFormat};
 use crate::protocol::widgets::{
     BadgeColor, Button, ButtonColor, ButtonStyle, Card, Col, ControlSize, ControlVariant, Divider,
-    FontWeight, Form, Input, Label, Row, Spacer, Text, WidgetStatus,
+    FontWeight, Form, Input, Label, Row, Spacer, Text,
 };
 use crate::protocol::{ActionConfig, IconName, LoadingBehavior, WidgetComponent, WidgetRoot};
 
 use super::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
 use super::common::{
-    badge, bold, caption, format_local_time, header, label_value, price_text, source_lines,
+    badge, bold, caption, card_status, format_local_time, header, label_value, price_text,
+    source_lines,
 };
 use super::slip::{SlipLeg, SlipState};
 
@@ -225,11 +226,10 @@ pub fn parlay_slip(slip: &SlipState, format: OddsFormat) -> WidgetRoot {
         // Identifies the slip for its actions (and the receipt that replaces it).
         key: Some(slip.key.clone()),
         children,
-        status: Some(WidgetStatus {
-            text: if moved { "Prices moved" } else { "Parlay slip" }.into(),
-            icon: Some(IconName::new("notebook-pencil")),
-            ..Default::default()
-        }),
+        status: card_status(
+            if moved { "Prices moved" } else { "Parlay slip" },
+            "notebook-pencil",
+        ),
         ..Default::default()
     }
     .into()

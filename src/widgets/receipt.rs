@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{format_odds, AmericanOdds, Cents, DecimalOdds, OddsFormat};
-use crate::protocol::widgets::{BadgeColor, Card, Col, Divider, Row, Spacer, WidgetStatus};
-use crate::protocol::{IconName, WidgetComponent, WidgetRoot};
+use crate::protocol::widgets::{BadgeColor, Card, Col, Divider, Row, Spacer};
+use crate::protocol::{WidgetComponent, WidgetRoot};
 use crate::providers::Sport;
 
 use super::common::{
-    badge, bold, caption, format_local_datetime, format_local_time, header, label_value,
-    price_text, source_lines,
+    badge, bold, caption, card_status, format_local_datetime, format_local_time, header,
+    label_value, price_text, source_lines,
 };
 use super::slip::SlipLeg;
 
@@ -118,11 +118,7 @@ pub fn bet_receipt(receipt: &BetReceipt, format: OddsFormat) -> WidgetRoot {
     Card {
         key: Some(receipt.idempotency_key.clone()),
         children,
-        status: Some(WidgetStatus {
-            text: "Bet locked in".into(),
-            icon: Some(IconName::new("check-circle-filled")),
-            ..Default::default()
-        }),
+        status: card_status("Bet locked in", "check-circle-filled"),
         ..Default::default()
     }
     .into()

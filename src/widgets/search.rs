@@ -3,13 +3,13 @@
 //! tool sends the first as `thread.item.added`, the next ones as `widget.root.updated`, and the
 //! last as `thread.item.done`.
 
-use crate::protocol::widgets::{
-    BadgeColor, Caption, Col, Divider, FlexWrap, Row, SmallSize, WidgetStatus,
-};
-use crate::protocol::{IconName, WidgetComponent, WidgetRoot};
+use crate::protocol::widgets::{BadgeColor, Caption, Col, Divider, FlexWrap, Row, SmallSize};
+use crate::protocol::{WidgetComponent, WidgetRoot};
 use crate::providers::{SearchResult, SearchResults};
 
-use super::common::{badge, bold, caption, format_local_datetime, header, source_lines, text};
+use super::common::{
+    badge, bold, caption, card_status, format_local_datetime, header, source_lines, text,
+};
 
 /// Where the search is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,11 +168,7 @@ pub fn search_progress(
     }
     crate::protocol::widgets::Card {
         children,
-        status: Some(WidgetStatus {
-            text: status,
-            icon: Some(IconName::new(icon)),
-            ..Default::default()
-        }),
+        status: card_status(status, icon),
         ..Default::default()
     }
     .into()

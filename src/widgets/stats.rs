@@ -2,12 +2,12 @@
 //! "Average"), and where it came from.
 
 use crate::protocol::widgets::{
-    Caption, Card, FontWeight, SmallSize, Table, TableCell, TableRow, Text, TextSize, WidgetStatus,
+    Caption, Card, FontWeight, SmallSize, Table, TableCell, TableRow, Text, TextSize,
 };
-use crate::protocol::{IconName, WidgetComponent, WidgetRoot};
+use crate::protocol::{WidgetComponent, WidgetRoot};
 use crate::providers::{StatsAnswer, StatsTable};
 
-use super::common::{caption, header, source_lines};
+use super::common::{caption, card_status, header, source_lines};
 
 /// Rows beyond this are left out of the widget (the caption says how many).
 pub const MAX_TABLE_ROWS: usize = 15;
@@ -93,11 +93,7 @@ pub fn stats_answer(answer: &StatsAnswer) -> WidgetRoot {
     ));
     Card {
         children,
-        status: Some(WidgetStatus {
-            text: answer.question.clone(),
-            icon: Some(IconName::new("analytics")),
-            ..Default::default()
-        }),
+        status: card_status(answer.question.clone(), "analytics"),
         ..Default::default()
     }
     .into()

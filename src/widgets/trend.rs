@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use crate::protocol::widgets::{
-    BarSeries, Card, Chart, CurveType, LineSeries, Scalar, Series, WidgetStatus, XAxis,
+    BarSeries, Card, Chart, CurveType, LineSeries, Scalar, Series, XAxis,
 };
-use crate::protocol::{IconName, WidgetRoot};
+use crate::protocol::WidgetRoot;
 use crate::providers::{GameLog, SubjectKind};
 
-use super::common::{caption, header, source_lines};
+use super::common::{caption, card_status, header, source_lines};
 
 /// How the per-game values are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -132,11 +132,7 @@ pub fn trend_chart(log: &GameLog, kind: ChartKind) -> WidgetRoot {
     ));
     Card {
         children,
-        status: Some(WidgetStatus {
-            text: format!("{} trend", log.sport.title()),
-            icon: Some(IconName::new("chart")),
-            ..Default::default()
-        }),
+        status: card_status(format!("{} trend", log.sport.title()), "chart"),
         ..Default::default()
     }
     .into()

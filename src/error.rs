@@ -20,6 +20,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The request contradicts the resource's state (e.g. a second upload of one attachment).
+    #[error("{0}")]
+    Conflict(String),
     #[error("request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("too many requests; retry in {retry_after_secs} s")]
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
@@ -52,6 +56,7 @@ impl AppError {
             AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::NotImplemented(_) => "not_implemented",

@@ -55,6 +55,25 @@ pub struct LimitsConfig {
     pub attachment_max_bytes: u64,
     pub attachment_mime_types: Vec<String>,
     pub session_ttl_secs: u64,
+    /// How long a guest cookie stays valid without use; every use renews it (rolling).
+    pub guest_cookie_ttl_secs: u64,
+    /// New guest users per client address per hour (page views and sessions without a cookie).
+    pub guests_per_hour_per_ip: u32,
+    /// Turns started by guests per client address per minute, shared by all its guests.
+    pub guest_turns_per_minute_per_ip: u32,
+    /// Turns running at once on this server; beyond it a new turn is 429 with `Retry-After`.
+    pub max_concurrent_turns: usize,
+    /// `attachments.create` per user per minute.
+    pub attachments_per_minute: u32,
+    /// Attachments a user may hold, and their total announced bytes.
+    pub attachments_per_user: u64,
+    pub attachment_bytes_per_user: u64,
+    /// Attachments no thread holds (never sent, or their thread was deleted) are removed,
+    /// bytes and row, this long after they were created; the sweep runs this often.
+    pub unclaimed_attachment_ttl_secs: u64,
+    pub reclaim_interval_secs: u64,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl AppConfig {
@@ -107,6 +126,42 @@ impl AppConfig {
         if l.session_ttl_secs < 60 {
             return Err("limits.session_ttl_secs must be at least 60".into());
         }
+        if l.guest_cookie_ttl_secs < 3600 {
+            return Err("limits.guest_cookie_ttl_secs must be at least 3600".into());
+        }
+        let positive = [
+            ("guests_per_hour_per_ip", l.guests_per_hour_per_ip as u64),
+            (
+                "guest_turns_per_minute_per_ip",
+                l.guest_turns_per_minute_per_ip as u64,
+            ),
+            ("max_concurrent_turns", l.max_concurrent_turns as u64),
+            ("attachments_per_minute", l.attachments_per_minute as u64),
+            ("attachments_per_user", l.attachments_per_user),
+            (
+                "unclaimed_attachment_ttl_secs",
+                l.unclaimed_attachment_ttl_secs,
+            ),
+            ("reclaim_interval_secs", l.reclaim_interval_secs),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(format!("limits.{key} must be > 0"));
+        }
+        if l.attachment_bytes_per_user < l.attachment_max_bytes {
+            return Err(
+                "limits.attachment_bytes_per_user must be at least limits.attachment_max_bytes"
+                    .into(),
+            );
+        }
+        for entry in &l.trusted_proxies {
+            let entry = entry.trim();
+            if entry.parse::<ipnet::IpNet>().is_err() && entry.parse::<std::net::IpAddr>().is_err()
+            {
+                return Err(format!(
+                    "limits.trusted_proxies: {entry:?} is not an IP address or network (e.g. 10.0.0.0/8)"
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -139,6 +194,19 @@ mod tests {
             err.contains("roman") || err.contains("odds_format"),
             "{err}"
         );
+        let text = EMBEDDED_LEPTOS_TOML.replace(
+            "trusted_proxies = []",
+            "trusted_proxies = [\"10.0.0.0/33\"]",
+        );
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(
+            err.contains("trusted_proxies") && err.contains("10.0.0.0/33"),
+            "{err}"
+        );
+        let text =
+            EMBEDDED_LEPTOS_TOML.replace("max_concurrent_turns = 512", "max_concurrent_turns = 0");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(err.contains("max_concurrent_turns"), "{err}");
         let text = EMBEDDED_LEPTOS_TOML.replace("max_legs = 10", "max_legs = 1");
         let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
         assert!(err.contains("max_legs"), "{err}");

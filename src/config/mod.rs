@@ -86,6 +86,9 @@ pub struct Config {
     pub jwt: Option<JwtConfig>,
     pub guests_allowed: bool,
     pub cookie_secure: Option<bool>,
+    /// The origin clients reach the server at (`PL_PUBLIC_URL`), for attachment links; never
+    /// taken from a request's `Host` header. `None`: `http://` + the listen address.
+    pub public_url: Option<String>,
     pub log_format: LogFormat,
     pub responder: ResponderKind,
     pub llm: Option<LlmConfig>,
@@ -107,6 +110,7 @@ const PL_KEYS: &[&str] = &[
     "PL_LOG_FORMAT",
     "PL_DB_MAX_CONNECTIONS",
     "PL_RESPONDER",
+    "PL_PUBLIC_URL",
     // Read by the test suites only.
     "PL_TEST_DATABASE_URL",
 ];
@@ -297,6 +301,7 @@ impl Config {
             jwt,
             guests_allowed,
             cookie_secure: get_bool("PL_COOKIE_SECURE")?,
+            public_url: url("PL_PUBLIC_URL")?,
             log_format,
             responder,
             llm,
@@ -445,6 +450,18 @@ mod tests {
         .unwrap();
         let shown = format!("{config:?}");
         assert!(!shown.contains("sk-very-secret-value"));
+    }
+
+    #[test]
+    fn public_url_is_checked_and_trimmed() {
+        let config =
+            Config::from_vars(vars(&[("PL_PUBLIC_URL", "https://bets.example.com/")])).unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://bets.example.com")
+        );
+        let e = Config::from_vars(vars(&[("PL_PUBLIC_URL", "bets.example.com")])).unwrap_err();
+        assert!(e.to_string().contains("PL_PUBLIC_URL"), "{e}");
     }
 
     #[test]

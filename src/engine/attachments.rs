@@ -1,6 +1,8 @@
 //! Attachment bytes on disk (under `DATA_DIR/attachments`) and the wire form of an attachment.
 //! Upload and preview URLs come from the door (`AttachmentLinks`), which knows how to sign them.
 
+use super::Engine;
+use crate::error::AppError;
 use crate::protocol::{Attachment, AttachmentKind, UploadDescriptor, UploadMethod};
 use crate::store::AttachmentRecord;
 use std::collections::BTreeMap;
@@ -60,6 +62,57 @@ impl AttachmentFiles {
         match tokio::fs::remove_file(self.path(attachment_id)?).await {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Refuses a new attachment of `size` bytes when the user already holds their quota.
+pub(super) async fn check_quota(engine: &Engine, user_id: &str, size: u64) -> Result<(), AppError> {
+    let limits = &engine.inner.limits;
+    let usage = engine.inner.store.attachment_usage(user_id).await?;
+    if usage.count >= limits.attachments_per_user {
+        return Err(AppError::Forbidden(format!(
+            "attachment quota reached: at most {} attachments per user; delete some first",
+            limits.attachments_per_user
+        )));
+    }
+    if usage.bytes.saturating_add(size) > limits.attachment_bytes_per_user {
+        return Err(AppError::Forbidden(format!(
+            "attachment quota reached: {} of {} bytes in use, this file needs {size}",
+            usage.bytes, limits.attachment_bytes_per_user
+        )));
+    }
+    Ok(())
+}
+
+/// Rows the reclamation sweep reads at a time.
+const RECLAIM_BATCH: u32 = 256;
+
+impl Engine {
+    /// Removes attachments no thread holds (never sent in a message, or their thread was
+    /// deleted) created more than `ttl` ago: the bytes first, then the row, so a failure never
+    /// leaves bytes nobody can find. Returns how many were removed.
+    pub async fn reclaim_attachments(&self, ttl: std::time::Duration) -> Result<usize, AppError> {
+        let ttl = chrono::Duration::from_std(ttl).map_err(AppError::internal)?;
+        let cutoff = crate::ids::now() - ttl;
+        let store = &self.inner.store;
+        let mut removed = 0;
+        loop {
+            let batch = store.unclaimed_attachments(cutoff, RECLAIM_BATCH).await?;
+            let full = batch.len() == RECLAIM_BATCH as usize;
+            for record in batch {
+                self.inner
+                    .files
+                    .delete(&record.id)
+                    .await
+                    .map_err(AppError::internal)?;
+                if store.delete_attachment(&record.user_id, &record.id).await? {
+                    removed += 1;
+                }
+            }
+            if !full {
+                return Ok(removed);
+            }
         }
     }
 }

@@ -245,6 +245,7 @@ pub(super) async fn answer(
                     limits.attachment_mime_types.join(", ")
                 )));
             }
+            super::attachments::check_quota(engine, user, p.size).await?;
             let record = AttachmentRecord {
                 id: new_id(IdKind::Attachment),
                 user_id: user.to_owned(),

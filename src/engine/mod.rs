@@ -48,7 +48,27 @@ pub fn scripted_parts() -> (Arc<dyn Responder>, ActionRegistry) {
 pub struct EngineLimits {
     pub attachment_max_bytes: u64,
     pub attachment_mime_types: Vec<String>,
+    /// Turns running at once; a turn beyond it is refused (429), never queued.
+    pub max_concurrent_turns: usize,
+    /// What one user may hold: attachments and their total announced bytes.
+    pub attachments_per_user: u64,
+    pub attachment_bytes_per_user: u64,
 }
+
+impl Default for EngineLimits {
+    fn default() -> Self {
+        EngineLimits {
+            attachment_max_bytes: 10 * 1024 * 1024,
+            attachment_mime_types: vec!["image/png".into()],
+            max_concurrent_turns: 512,
+            attachments_per_user: 1000,
+            attachment_bytes_per_user: u64::MAX,
+        }
+    }
+}
+
+/// How long a client refused for the concurrent-turn cap is told to wait.
+const BUSY_RETRY_AFTER_SECS: u64 = 2;
 
 /// Who is asking, and how to build absolute URLs for them.
 #[derive(Clone, Debug)]
@@ -112,6 +132,8 @@ struct Inner {
     files: AttachmentFiles,
     links: Arc<dyn AttachmentLinks>,
     limits: EngineLimits,
+    /// One permit per running turn (`limits.max_concurrent_turns`).
+    turn_slots: Arc<tokio::sync::Semaphore>,
     /// Running turns by thread id, so an explicit cancel can reach them.
     /// Running turns by thread id, with the user each belongs to.
     running: Mutex<HashMap<String, RunningTurn>>,
@@ -143,6 +165,9 @@ impl Engine {
                 actions: parts.actions,
                 files: parts.files,
                 links: parts.links,
+                turn_slots: Arc::new(tokio::sync::Semaphore::new(
+                    parts.limits.max_concurrent_turns,
+                )),
                 limits: parts.limits,
                 running: Mutex::new(HashMap::new()),
             }),
@@ -170,7 +195,18 @@ impl Engine {
         request: ChatKitRequest,
     ) -> Result<Reply, AppError> {
         if request.is_streaming() {
-            streams::start(self, ctx, request).await.map(Reply::Stream)
+            // Held by the turn's task until the turn ends, even if the client goes away.
+            let slot = self
+                .inner
+                .turn_slots
+                .clone()
+                .try_acquire_owned()
+                .map_err(|_| AppError::RateLimited {
+                    retry_after_secs: BUSY_RETRY_AFTER_SECS,
+                })?;
+            streams::start(self, ctx, request, slot)
+                .await
+                .map(Reply::Stream)
         } else {
             json_ops::answer(self, ctx, request).await.map(Reply::Json)
         }

@@ -54,6 +54,7 @@ pub(super) async fn start(
     engine: &Engine,
     ctx: &RequestContext,
     request: ChatKitRequest,
+    slot: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<EventStream, AppError> {
     let plan = plan(engine, ctx, request).await?;
     let (tx, rx) = mpsc::unbounded_channel();
@@ -73,7 +74,11 @@ pub(super) async fn start(
         tx,
         cancel,
     );
-    tokio::spawn(run(engine.clone(), turn, plan));
+    let engine = engine.clone();
+    tokio::spawn(async move {
+        run(engine, turn, plan).await;
+        drop(slot);
+    });
     Ok(EventStream { rx })
 }
 

@@ -34,6 +34,7 @@ async fn fixture_with(responder: Arc<dyn Responder>, actions: ActionRegistry) ->
         limits: EngineLimits {
             attachment_max_bytes: 1000,
             attachment_mime_types: vec!["image/png".into(), "application/pdf".into()],
+            ..EngineLimits::default()
         },
     });
     Fixture { engine, _dir: dir }

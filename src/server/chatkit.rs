@@ -1,6 +1,9 @@
 //! `POST /chatkit`: authenticate, read the body within its limit, rate-limit turns, hand the
 //! request to the engine and answer JSON or SSE. No protocol logic lives here.
 
+use super::auth::Caller;
+use super::client_ip::ClientIp;
+use super::limits::Charge;
 use super::AppState;
 use crate::engine::{Engine, Reply, RequestContext};
 use crate::error::AppError;
@@ -17,18 +20,17 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 pub async fn chatkit(
     State(state): State<AppState>,
+    caller: Caller,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
-    let caller = state.auth.require(&headers)?;
     let bytes = read_body(&headers, body, state.config.app.limits.max_body_bytes).await?;
     let request = Engine::parse(&bytes)?;
-    if request.is_streaming() {
-        state.limits.check_turn(&caller.user_id)?;
-    }
+    state.limits.admit(&caller, ip, Charge::of(&request))?;
     let ctx = RequestContext {
         user_id: caller.user_id,
-        base_url: base_url(&headers),
+        base_url: state.public_url.to_string(),
     };
     Ok(match state.engine.dispatch(&ctx, request).await? {
         Reply::Json(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
@@ -68,24 +70,4 @@ pub fn sse(events: crate::engine::EventStream) -> Response {
     );
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
-}
-
-/// The origin the client reached us at, for absolute attachment URLs.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1");
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod chatkit;
+pub mod client_ip;
 mod guest;
 mod health;
 pub mod limits;
@@ -59,7 +60,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            guest::ensure_guest_cookie,
+            guest::guest_cookie,
         ))
         .with_state(state)
         .layer(
@@ -97,18 +98,20 @@ pub fn router(state: AppState) -> Router {
 
 /// The page's door: the engine behind the same auth and turn limits as `POST /chatkit`.
 fn ui_backend(state: &AppState) -> UiBackend {
-    let auth = state.auth.clone();
-    let limits = state.limits.clone();
+    let admit_state = state.clone();
     UiBackend {
         engine: state.engine.clone(),
-        admit: std::sync::Arc::new(move |headers, starts_turn| {
-            let caller = auth.require(headers)?;
-            if starts_turn {
-                limits.check_turn(&caller.user_id)?;
-            }
-            Ok(RequestContext {
-                user_id: caller.user_id,
-                base_url: chatkit::base_url(headers),
+        admit: std::sync::Arc::new(move |mut parts, charge| {
+            let state = admit_state.clone();
+            Box::pin(async move {
+                use axum::extract::FromRequestParts;
+                let caller = auth::Caller::from_request_parts(&mut parts, &state).await?;
+                let ip = state.proxies.client_ip(&parts.extensions, &parts.headers).0;
+                state.limits.admit(&caller, ip, charge)?;
+                Ok(RequestContext {
+                    user_id: caller.user_id,
+                    base_url: state.public_url.to_string(),
+                })
             })
         }),
     }
@@ -131,10 +134,26 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             limits.forget_idle();
         }
     });
+    tokio::spawn(reclaim_attachments(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// The periodic sweep that removes attachments no thread holds once they are old enough.
+async fn reclaim_attachments(state: AppState) {
+    let limits = &state.config.app.limits;
+    let ttl = Duration::from_secs(limits.unclaimed_attachment_ttl_secs);
+    let mut every = tokio::time::interval(Duration::from_secs(limits.reclaim_interval_secs));
+    loop {
+        every.tick().await;
+        match state.engine.reclaim_attachments(ttl).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "reclaimed unclaimed attachments"),
+            Err(e) => tracing::warn!(error = %e, "attachment reclamation failed; retrying later"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,6 +1,7 @@
 //! The state every handler and server function sees.
 
 use super::auth::Auth;
+use super::client_ip::TrustedProxies;
 use super::limits::RateLimits;
 use crate::config::Config;
 use crate::engine::{AttachmentFiles, Engine};
@@ -17,6 +18,9 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     pub limits: RateLimits,
     pub attachment_files: AttachmentFiles,
+    /// The origin clients reach the server at, for attachment links (`PL_PUBLIC_URL`).
+    pub public_url: Arc<str>,
+    pub proxies: Arc<TrustedProxies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -41,7 +45,17 @@ impl AppState {
     /// Wires the engine, auth and limits (starts the engine's writer task).
     pub fn build(parts: StateParts) -> Self {
         let config = parts.config;
-        let auth = Arc::new(Auth::new(&config, &parts.secret_key, parts.loopback));
+        let auth = Arc::new(Auth::new(
+            &config,
+            &parts.secret_key,
+            parts.loopback,
+            parts.store.clone(),
+        ));
+        // Never the request's Host header: links must not point wherever a client says.
+        let public_url: Arc<str> = match &config.public_url {
+            Some(url) => url.as_str().into(),
+            None => format!("http://{}", parts.leptos_options.site_addr).into(),
+        };
         let limits = &config.app.limits;
         let attachment_files = AttachmentFiles::new(&config.data_dir);
         let engine = Engine::new(crate::engine::EngineParts {
@@ -53,15 +67,21 @@ impl AppState {
             limits: crate::engine::EngineLimits {
                 attachment_max_bytes: limits.attachment_max_bytes,
                 attachment_mime_types: limits.attachment_mime_types.clone(),
+                max_concurrent_turns: limits.max_concurrent_turns,
+                attachments_per_user: limits.attachments_per_user,
+                attachment_bytes_per_user: limits.attachment_bytes_per_user,
             },
         });
         AppState {
             leptos_options: Arc::new(parts.leptos_options),
-            limits: RateLimits::new(limits.turns_per_minute, limits.sessions_per_minute_per_ip),
+            limits: RateLimits::new(limits),
+            // The config check has validated every entry.
+            proxies: Arc::new(TrustedProxies::parse(&limits.trusted_proxies).unwrap_or_default()),
             config,
             engine,
             auth,
             attachment_files,
+            public_url,
         }
     }
 }

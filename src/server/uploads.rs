@@ -1,7 +1,9 @@
 //! Attachment bytes over HTTP: the two-phase upload target and the preview link. Both URLs
-//! carry a signed, expiring token for one attachment, so they need no cookie or header.
+//! carry a signed, expiring token for one attachment and one purpose (an upload token does not
+//! preview, a preview token does not upload), so they need no cookie or header. An attachment
+//! is uploaded once; a second upload is 409.
 
-use super::auth::Auth;
+use super::auth::{Auth, LinkPurpose};
 use super::AppState;
 use crate::engine::AttachmentLinks;
 use crate::error::AppError;
@@ -10,10 +12,6 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
-use std::time::Duration;
-
-const UPLOAD_LINK_TTL: Duration = Duration::from_secs(3600);
-const PREVIEW_LINK_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// Signed upload and preview URLs under `/api/chatkit/attachments/`.
 pub struct SignedLinks(pub Arc<Auth>);
@@ -22,14 +20,14 @@ impl AttachmentLinks for SignedLinks {
     fn upload_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String {
         let token = self
             .0
-            .sign_attachment(user_id, attachment_id, UPLOAD_LINK_TTL);
+            .sign_attachment(LinkPurpose::Upload, user_id, attachment_id);
         format!("{base_url}/api/chatkit/attachments/{attachment_id}/upload?token={token}")
     }
 
     fn preview_url(&self, base_url: &str, user_id: &str, attachment_id: &str) -> String {
         let token = self
             .0
-            .sign_attachment(user_id, attachment_id, PREVIEW_LINK_TTL);
+            .sign_attachment(LinkPurpose::Preview, user_id, attachment_id);
         format!("{base_url}/api/chatkit/attachments/{attachment_id}/content?token={token}")
     }
 }
@@ -44,16 +42,20 @@ pub async fn upload(
     State(state): State<AppState>,
     Path(attachment_id): Path<String>,
     Query(link): Query<LinkToken>,
-    headers: axum::http::HeaderMap,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let user_id = state.auth.verify_attachment(&link.token, &attachment_id)?;
+    let user_id = state
+        .auth
+        .verify_attachment(LinkPurpose::Upload, &link.token, &attachment_id)?;
     let mut record = state
         .engine
         .store()
         .get_attachment(&user_id, &attachment_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id} not found")))?;
+    if record.uploaded {
+        return Err(already_uploaded(&attachment_id));
+    }
     let mut bytes = None;
     while let Some(field) = form
         .next_field()
@@ -81,12 +83,27 @@ pub async fn upload(
         .write(&attachment_id, &bytes)
         .await
         .map_err(AppError::internal)?;
+    if !state
+        .engine
+        .store()
+        .mark_attachment_uploaded(&user_id, &attachment_id)
+        .await?
+    {
+        return Err(already_uploaded(&attachment_id));
+    }
     record.uploaded = true;
-    state.engine.store().save_attachment(&record).await?;
-    let base = super::chatkit::base_url(&headers);
-    let attachment =
-        crate::engine::attachment_wire(&record, &SignedLinks(state.auth.clone()), &base);
+    let attachment = crate::engine::attachment_wire(
+        &record,
+        &SignedLinks(state.auth.clone()),
+        &state.public_url,
+    );
     Ok(axum::Json(attachment).into_response())
+}
+
+fn already_uploaded(attachment_id: &str) -> AppError {
+    AppError::Conflict(format!(
+        "attachment {attachment_id} is already uploaded; create a new attachment to send another file"
+    ))
 }
 
 /// Serves the bytes for previews, inertly: never sniffed, never run as a page.
@@ -95,7 +112,10 @@ pub async fn content(
     Path(attachment_id): Path<String>,
     Query(link): Query<LinkToken>,
 ) -> Result<Response, AppError> {
-    let user_id = state.auth.verify_attachment(&link.token, &attachment_id)?;
+    let user_id =
+        state
+            .auth
+            .verify_attachment(LinkPurpose::Preview, &link.token, &attachment_id)?;
     let record = state
         .engine
         .store()

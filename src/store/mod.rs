@@ -123,6 +123,35 @@ pub trait Store: Send + Sync + 'static {
         user_id: &str,
         idempotency_key: &str,
     ) -> StoreResult<Option<BetRecord>>;
+
+    /// The user's guest credential generation (0 when never revoked).
+    async fn guest_generation(&self, user_id: &str) -> StoreResult<i64>;
+    /// Revokes every guest cookie and guest client secret issued to the user so far; returns
+    /// the new generation.
+    async fn revoke_guest(&self, user_id: &str) -> StoreResult<i64>;
+    /// How many attachments the user holds and their announced bytes (the quota's measure).
+    async fn attachment_usage(&self, user_id: &str) -> StoreResult<AttachmentUsage>;
+    /// Marks the attachment uploaded; `false` when it is not the user's or already uploaded.
+    async fn mark_attachment_uploaded(
+        &self,
+        user_id: &str,
+        attachment_id: &str,
+    ) -> StoreResult<bool>;
+    /// Maintenance (the reclamation sweep), across users: attachments no thread holds that
+    /// were created before `created_before`, oldest first. Each record names its owner, so
+    /// the sweep deletes through the user-scoped `delete_attachment`.
+    async fn unclaimed_attachments(
+        &self,
+        created_before: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<AttachmentRecord>>;
+}
+
+/// A user's attachments, counted for the quota.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AttachmentUsage {
+    pub count: u64,
+    pub bytes: u64,
 }
 
 /// Default and maximum page sizes (chatkit-protocol.md §14: 0 or absent → 20, cap at 100).

@@ -703,6 +703,71 @@ macro_rules! sql_store {
                 .await?;
                 Ok(rows.into_iter().map(bet_from_row).collect())
             }
+
+            async fn guest_generation(&self, user_id: &str) -> StoreResult<i64> {
+                let row: Option<(i64,)> =
+                    sqlx::query_as("SELECT generation FROM guest_generations WHERE user_id = $1")
+                        .bind(user_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map_or(0, |r| r.0))
+            }
+
+            async fn revoke_guest(&self, user_id: &str) -> StoreResult<i64> {
+                let (generation,): (i64,) = sqlx::query_as(
+                    "INSERT INTO guest_generations (user_id, generation) VALUES ($1, 1) \
+                     ON CONFLICT (user_id) DO UPDATE SET generation = guest_generations.generation + 1 \
+                     RETURNING generation",
+                )
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(generation)
+            }
+
+            async fn attachment_usage(&self, user_id: &str) -> StoreResult<AttachmentUsage> {
+                // SUM is NUMERIC on Postgres: cast it back to a 64-bit integer on both.
+                let (count, bytes): (i64, i64) = sqlx::query_as(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) \
+                     FROM chatkit_attachments WHERE user_id = $1",
+                )
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(AttachmentUsage {
+                    count: u64::try_from(count).unwrap_or_default(),
+                    bytes: u64::try_from(bytes).unwrap_or_default(),
+                })
+            }
+
+            async fn mark_attachment_uploaded(&self, user_id: &str, id: &str) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE chatkit_attachments SET uploaded = TRUE \
+                     WHERE id = $1 AND user_id = $2 AND NOT uploaded",
+                )
+                .bind(id)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn unclaimed_attachments(
+                &self,
+                created_before: chrono::DateTime<chrono::Utc>,
+                limit: u32,
+            ) -> StoreResult<Vec<AttachmentRecord>> {
+                let rows: Vec<AttachmentRow> = sqlx::query_as(
+                    "SELECT id, user_id, thread_id, name, mime_type, size_bytes, uploaded, created_at \
+                     FROM chatkit_attachments WHERE thread_id IS NULL AND created_at < $1 \
+                     ORDER BY created_at ASC LIMIT $2",
+                )
+                .bind(created_before.timestamp_micros())
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(attachment_from_row).collect())
+            }
         }
     };
 }

@@ -458,6 +458,90 @@ pub async fn attachments_round_trip(s: SharedStore) {
     assert_eq!(s.get_attachment(&u, &att.id).await.unwrap(), None);
 }
 
+pub async fn guest_generations_only_grow_per_user(s: SharedStore) {
+    let (a, b) = (user(), user());
+    assert_eq!(s.guest_generation(&a).await.unwrap(), 0);
+    assert_eq!(s.revoke_guest(&a).await.unwrap(), 1);
+    assert_eq!(s.revoke_guest(&a).await.unwrap(), 2);
+    assert_eq!(s.guest_generation(&a).await.unwrap(), 2);
+    assert_eq!(
+        s.guest_generation(&b).await.unwrap(),
+        0,
+        "another user is untouched"
+    );
+}
+
+pub async fn attachment_quota_upload_once_and_unclaimed_sweep(s: SharedStore) {
+    let (u, other) = (user(), user());
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let attachment =
+        |owner: &str, size: i64, age_secs: i64, thread_id: Option<String>| AttachmentRecord {
+            id: new_id(IdKind::Attachment),
+            user_id: owner.to_owned(),
+            thread_id,
+            name: "slip.png".into(),
+            mime_type: "image/png".into(),
+            size_bytes: size,
+            uploaded: false,
+            created_at: now() - chrono::Duration::seconds(age_secs),
+        };
+    let old_unsent = attachment(&u, 100, 7200, None);
+    let old_in_thread = attachment(&u, 200, 7200, Some(t.id.clone()));
+    let fresh_unsent = attachment(&u, 300, 0, None);
+    let someone_elses = attachment(&other, 5_000_000_000, 7200, None);
+    for a in [&old_unsent, &old_in_thread, &fresh_unsent, &someone_elses] {
+        s.save_attachment(a).await.unwrap();
+    }
+    assert_eq!(
+        s.attachment_usage(&u).await.unwrap(),
+        AttachmentUsage {
+            count: 3,
+            bytes: 600
+        }
+    );
+    assert_eq!(
+        s.attachment_usage(&user()).await.unwrap(),
+        AttachmentUsage::default()
+    );
+
+    assert!(s
+        .mark_attachment_uploaded(&u, &fresh_unsent.id)
+        .await
+        .unwrap());
+    assert!(
+        !s.mark_attachment_uploaded(&u, &fresh_unsent.id)
+            .await
+            .unwrap(),
+        "an upload happens once"
+    );
+    assert!(
+        !s.mark_attachment_uploaded(&other, &old_unsent.id)
+            .await
+            .unwrap(),
+        "another user's attachment is absent"
+    );
+
+    let cutoff = now() - chrono::Duration::seconds(3600);
+    let mut swept: Vec<String> = s
+        .unclaimed_attachments(cutoff, 1_000_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.user_id == u || a.user_id == other)
+        .map(|a| a.id)
+        .collect();
+    swept.sort();
+    let mut expected = vec![old_unsent.id.clone(), someone_elses.id.clone()];
+    expected.sort();
+    assert_eq!(swept, expected, "only old attachments no thread holds");
+
+    // Deleting the thread lets go of its attachments: they become unclaimed.
+    assert!(s.delete_thread(&u, &t.id).await.unwrap());
+    let swept = s.unclaimed_attachments(cutoff, 1_000_000).await.unwrap();
+    assert!(swept.iter().any(|a| a.id == old_in_thread.id));
+}
+
 pub async fn bets_are_idempotent(s: SharedStore) {
     let u = user();
     let bet = BetRecord {
@@ -532,6 +616,8 @@ macro_rules! run_suite {
             case!(attachments_round_trip);
             case!(bets_are_idempotent);
             case!(ping_reports_latency);
+            case!(guest_generations_only_grow_per_user);
+            case!(attachment_quota_upload_once_and_unclaimed_sweep);
         }
     };
 }

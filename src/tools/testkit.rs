@@ -141,6 +141,7 @@ impl Kit {
             limits: EngineLimits {
                 attachment_max_bytes: 1000,
                 attachment_mime_types: vec!["image/png".into()],
+                ..EngineLimits::default()
             },
         });
         Kit { engine, _dir: dir }

@@ -56,13 +56,17 @@ mod backend {
     use crate::engine::{Engine, Reply, RequestContext};
     use crate::error::AppError;
     use crate::protocol::ChatKitRequest;
-    use axum::http::HeaderMap;
+    use crate::server::limits::Charge;
+    use axum::http::request::Parts;
+    use futures::future::BoxFuture;
     use leptos::prelude::*;
     use std::sync::Arc;
 
-    /// Decides who calls from the request's headers, and whether a turn may start now.
-    pub type Admit =
-        Arc<dyn Fn(&HeaderMap, bool) -> Result<RequestContext, AppError> + Send + Sync>;
+    /// Decides who calls from the request (credentials, client address), and whether a turn
+    /// may start now.
+    pub type Admit = Arc<
+        dyn Fn(Parts, Charge) -> BoxFuture<'static, Result<RequestContext, AppError>> + Send + Sync,
+    >;
 
     /// What the server hands the door (as Leptos context): the engine and its gatekeeper, the
     /// same auth and rate limits as `POST /chatkit`.
@@ -78,9 +82,9 @@ mod backend {
     }
 
     pub async fn dispatch(request: ChatKitRequest) -> Result<Reply, ServerFnError> {
-        let (backend, headers) = context().await?;
+        let (backend, parts) = context()?;
         let result = async {
-            let ctx = (backend.admit)(&headers, request.is_streaming())?;
+            let ctx = (backend.admit)(parts, Charge::of(&request)).await?;
             backend.engine.dispatch(&ctx, request).await
         }
         .await;
@@ -88,22 +92,22 @@ mod backend {
     }
 
     pub async fn cancel(thread_id: String) -> Result<bool, ServerFnError> {
-        let (backend, headers) = context().await?;
+        let (backend, parts) = context()?;
         let result = async {
-            let ctx = (backend.admit)(&headers, false)?;
+            let ctx = (backend.admit)(parts, Charge::Nothing).await?;
             backend.engine.cancel_turn(&ctx.user_id, &thread_id).await
         }
         .await;
         result.map_err(refused)
     }
 
-    async fn context() -> Result<(UiBackend, HeaderMap), ServerFnError> {
+    fn context() -> Result<(UiBackend, Parts), ServerFnError> {
         let backend = use_context::<UiBackend>()
             .ok_or_else(|| ServerFnError::new("the UI backend is not configured"))?;
-        let headers: HeaderMap = leptos_axum::extract()
-            .await
-            .map_err(|e| ServerFnError::new(format!("request headers: {e}")))?;
-        Ok((backend, headers))
+        // leptos_axum hands every server function its request's parts.
+        let parts = use_context::<Parts>()
+            .ok_or_else(|| ServerFnError::new("the request is not available"))?;
+        Ok((backend, parts))
     }
 
     /// The engine's refusal as the server function's error, with its HTTP status.

@@ -2,9 +2,11 @@
 //! and JSON error bodies, body limits, rate limits with Retry-After, SSE framing and headers,
 //! attachments upload, health, and a client that disconnects mid-turn.
 
+mod budgets;
 mod page_door;
 mod seed_prompts;
 mod server;
+mod tokens;
 
 use reqwest::header;
 use serde_json::{json, Value};

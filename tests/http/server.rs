@@ -35,10 +35,27 @@ impl TestServer {
         Self::start_answering(|_| {}, Answering::With(responder)).await
     }
 
+    /// Both: a tuned config and the given responder.
+    pub async fn start_tuned_with_responder(
+        tune: impl FnOnce(&mut Config),
+        responder: Arc<dyn Responder>,
+    ) -> Self {
+        Self::start_answering(tune, Answering::With(responder)).await
+    }
+
+    /// The server's `DATA_DIR`.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     async fn start_answering(tune: impl FnOnce(&mut Config), answering: Answering) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let vars = BTreeMap::from([("DATA_DIR".to_owned(), dir.path().display().to_string())]);
         let mut config = Config::from_vars(vars).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        // Links are built from the configured public URL: by default, this server's address.
+        config.public_url = Some(base.clone());
         tune(&mut config);
         let store = professor_lock::store::connect(&config.database_url, 4)
             .await
@@ -60,8 +77,6 @@ impl TestServer {
             actions,
             loopback: true,
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
             let _ = server::serve(listener, state).await;
         });

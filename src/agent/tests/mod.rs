@@ -72,6 +72,7 @@ impl Fixture {
             limits: EngineLimits {
                 attachment_max_bytes: 1000,
                 attachment_mime_types: vec!["image/png".into()],
+                ..EngineLimits::default()
             },
         });
         Fixture { engine, _dir: dir }

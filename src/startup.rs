@@ -38,6 +38,7 @@ pub async fn run() -> Result<(), String> {
         "store ready, migrations applied"
     );
 
+    let settlement = spawn_settlement(&config, store.clone())?;
     let (responder, actions) = answering_parts(&config)?;
     let state = AppState::build(StateParts {
         leptos_options,
@@ -55,8 +56,25 @@ pub async fn run() -> Result<(), String> {
     server::serve(listener, state)
         .await
         .map_err(|e| format!("server error: {e}"))?;
+    settlement.abort();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the periodic settlement task over the configured odds provider (the demo data, at
+/// `PL_DEMO_CLOCK`, when none is configured). Several processes may run it on one Postgres.
+pub fn spawn_settlement(
+    config: &Config,
+    store: crate::store::SharedStore,
+) -> Result<tokio::task::JoinHandle<()>, String> {
+    let providers = ProviderSet::from_config(&ProvidersConfig::from(&config.providers))
+        .map_err(|e| format!("data providers: {e}"))?;
+    let settlement = config.app.ledger.settlement();
+    tracing::info!(
+        interval_secs = settlement.interval.as_secs(),
+        "settlement task started"
+    );
+    Ok(crate::ledger::Settler::new(store, providers.odds(), settlement).spawn())
 }
 
 /// Who answers turns and actions: the agent with the betting tools over the configured data
@@ -74,6 +92,7 @@ pub fn answering_parts(config: &Config) -> Result<(Arc<dyn Responder>, ActionReg
     let services = ToolServices {
         providers,
         betting: config.app.betting.clone(),
+        gambling: config.app.responsible_gambling.clone(),
     };
     let actions = crate::actions::standard_actions(services.clone());
     let responder = crate::agent::build(config, services, crate::tools::standard_tools());

@@ -944,6 +944,38 @@ def main():
                                                "answers": [], "corrections": [], "infoboxes": [],
                                                "suggestions": [], "unresponsive_engines": []}))
 
+    # Final scores for every game on the odds boards, revealed by the demo odds provider once
+    # its clock passes `final_at` (PL_DEMO_CLOCK). Hand-picked so settlement meets every case:
+    # a spread and a total push (Nuggets -10 / 222), Asian quarter lines half won and half lost
+    # (Leicester 1-1 on -0.25, Arsenal by one on -0.75), a whole-goal push (Newcastle -1) and a
+    # postponed game (Rangers @ Vegas: bets on it are void).
+    final = {
+        "Orlando Magic": (112, 108), "New York Knicks": (121, 110), "Oklahoma City Thunder": (109, 115),
+        "Denver Nuggets": (116, 106), "Sacramento Kings": (120, 114), "Los Angeles Lakers": (110, 102),
+        "Toronto Maple Leafs": (3, 2), "Boston Bruins": (1, 4), "Colorado Avalanche": (5, 2),
+        "Vegas Golden Knights": None, "Seattle Kraken": (2, 3),
+        "Everton": (1, 0), "Leicester City": (1, 1), "Newcastle United": (2, 1), "Arsenal": (2, 1),
+        "Ipswich Town": (0, 2), "Manchester United": (3, 0),
+        "Kansas City Chiefs": (27, 20), "Detroit Lions": (24, 31), "Philadelphia Eagles": (28, 22),
+        "Buffalo Bills": (30, 27), "New York Yankees": (5, 3), "Toronto Blue Jays": (4, 6),
+        "Kansas City Royals": (2, 1), "Texas Rangers": (8, 7), "Los Angeles Dodgers": (6, 2),
+    }
+    game_hours = {"nba": 2.75, "nhl": 2.75, "epl": 2.0, "nfl": 3.5, "mlb": 3.25}
+    results = []
+    for league in ["nba", "nfl", "mlb", "nhl", "epl"]:
+        for ev in all_odds[league]:
+            score = final[ev["home_team"]]
+            start = datetime.fromisoformat(ev["commence_time"].replace("Z", "+00:00"))
+            item = {"id": ev["id"], "sport_key": ev["sport_key"], "home_team": ev["home_team"],
+                    "away_team": ev["away_team"], "commence_time": ev["commence_time"],
+                    "final_at": iso(start + timedelta(hours=game_hours[league]))}
+            if score is None:
+                item["status"] = "postponed"
+            else:
+                item.update({"status": "final", "home_score": score[0], "away_score": score[1]})
+            results.append(item)
+    files.append(dump("odds_api/results.json", results))
+
     manifest = {"synthetic": True, "label": LABEL, "demo_clock": iso(CLOCK),
                 "bookmakers": [{"key": k, "title": t} for k, t in BOOKS],
                 "sports": [lg["key"] for lg in LEAGUES.values()],

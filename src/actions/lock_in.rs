@@ -133,7 +133,8 @@ impl LockIn {
             )
         } else {
             format!(
-                "Locked in: {} on a {}-leg parlay at {odds}. It pays {} if every leg wins.",
+                "Locked in: {} on a {}-leg parlay at {odds}. It pays {} if every leg wins. \
+                 It is tracked in your ledger here, not placed with a sportsbook.",
                 receipt.stake,
                 receipt.legs.len(),
                 receipt.payout
@@ -209,6 +210,17 @@ impl ActionHandler for LockIn {
         if let Some(bet) = &placed {
             return self.show_receipt(turn, sender, bet, true);
         }
+        // Responsible-gambling limits, enforced here (a new bet only; a double click above
+        // shows the bet already placed).
+        crate::ledger::limits::check_lock_in(
+            &store,
+            turn.user_id(),
+            stake,
+            &self.services.gambling,
+        )
+        .await
+        .map_err(internal)?
+        .map_err(|refusal| TurnError::custom(refusal.to_string()))?;
 
         let mut markets: Vec<String> = slip.legs.iter().map(|l| l.market.clone()).collect();
         markets.sort();
@@ -280,10 +292,16 @@ impl ActionHandler for LockIn {
                 .to_i64()
                 .unwrap_or(i64::MAX),
             legs: serde_json::to_string(&legs).map_err(internal)?,
-            status: "pending".into(),
+            status: crate::domain::BetStatus::Pending,
             created_at: now(),
         };
-        let (saved, created) = store.place_bet(&bet).await.map_err(internal)?;
+        // The ledger rows (what grading needs per leg) are written with the bet, atomically.
+        let ledger_legs =
+            crate::ledger::leg_records(&bet.id, &bet.user_id, &slip, &board).map_err(internal)?;
+        let (saved, created) = store
+            .place_tracked_bet(&bet, board.provenance.demo, &ledger_legs)
+            .await
+            .map_err(internal)?;
         self.show_receipt(turn, sender, &saved, !created)
     }
 }

@@ -6,7 +6,7 @@
 //! top-level `summary`/`answer` sentence is used as is, and the usual fields (games and teams,
 //! legs and prices, results and titles, per-game values) are looked up under common names.
 
-use super::intent::{ODDS, PARLAY, SEARCH, STATS, TRENDS};
+use super::intent::{LIMITS, MY_BETS, ODDS, PARLAY, SEARCH, STATS, TRENDS};
 use super::model::ToolCall;
 use serde_json::Value;
 
@@ -50,6 +50,8 @@ fn one(outcome: &Outcome<'_>) -> String {
         STATS => stats(result),
         SEARCH => search(result, &args),
         TRENDS => trend(result, &args),
+        MY_BETS => my_bets(result),
+        LIMITS => limits(result),
         _ => None,
     }
     .or_else(|| summary(result))
@@ -70,6 +72,8 @@ fn doing(tool: &str) -> &'static str {
         STATS => "look that stat up",
         SEARCH => "run that search",
         TRENDS => "chart that trend",
+        MY_BETS => "read your ledger",
+        LIMITS => "change your limits",
         _ => "finish that",
     }
 }
@@ -385,6 +389,62 @@ fn scalar_facts(value: &Value, max: usize, skip: &[&str]) -> String {
         .take(max)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn my_bets(result: &Value) -> Option<String> {
+    let open = result.get("open_bets")?.as_u64()?;
+    let settled = result.get("settled_bets")?.as_u64()?;
+    if open + settled == 0 {
+        return Some(
+            "You have no tracked bets yet. Lock in a slip and it shows up here, graded \
+             automatically once its games are final."
+                .into(),
+        );
+    }
+    let mut text = format!(
+        "You have {open} open bet{} ({} at stake) and {settled} settled: {} won, {} lost, {} \
+         pushed or void.",
+        if open == 1 { "" } else { "s" },
+        str_at(result, &["open_stake"])?,
+        result.get("won")?,
+        result.get("lost")?,
+        result.get("push_or_void")?,
+    );
+    if settled > 0 {
+        text.push_str(&format!(
+            " Profit/loss {}",
+            str_at(result, &["profit_loss"])?
+        ));
+        if let Some(roi) = str_at(result, &["roi"]) {
+            text.push_str(&format!(", ROI {roi}"));
+        }
+        text.push('.');
+    }
+    if let Some(clv) = str_at(result, &["average_clv"]) {
+        text.push_str(&format!(
+            " Average closing-line value {clv} over {} bets.",
+            result.get("bets_with_clv")?
+        ));
+    }
+    text.push_str(" These bets are tracked here, not placed with a sportsbook.");
+    Some(text)
+}
+
+fn limits(result: &Value) -> Option<String> {
+    let changes: Vec<&str> = array_at(result, &["changes"])?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut text = if changes.is_empty() {
+        "Here are your limits.".to_owned()
+    } else {
+        changes.join(" ")
+    };
+    text.push_str(
+        " Tightening a limit is immediate; loosening one waits before it applies. If betting \
+         stops being fun, a cool-off or self-exclusion is one message away.",
+    );
+    Some(text)
 }
 
 fn generic(result: &Value, tool: &str) -> String {

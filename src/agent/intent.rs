@@ -18,6 +18,8 @@ pub const PARLAY: &str = "build_parlay";
 pub const STATS: &str = "statmuse_query";
 pub const SEARCH: &str = "web_search_visual";
 pub const TRENDS: &str = "trends_chart";
+pub const MY_BETS: &str = "my_bets";
+pub const LIMITS: &str = "set_limits";
 
 /// The question read as lowercase words ("tonight's" → "tonight", "s"; "$25" → "25").
 pub(super) struct Words {
@@ -78,6 +80,8 @@ fn number(word: &str) -> Option<u64> {
 /// The words that pick each tool, checked in the order of `decide`.
 #[rustfmt::skip]
 mod cue {
+    pub const LIMITS: &[&str] = &["limit", "limits", "cap", "cool off", "cooling off", "cooloff", "take a break", "self exclude", "self exclusion", "exclude me", "responsible gambling", "gambling problem"];
+    pub const MY_BETS: &[&str] = &["my bets", "my bet", "my ledger", "my parlays", "my parlay", "my wagers", "my tickets", "bet history", "betting history", "my profit", "my roi", "my clv", "my record"];
     pub const PARLAY: &[&str] = &["parlay", "parlays", "accumulator", "acca"];
     pub const LEG_NOUNS: &[&str] = &["picks", "pick", "legs", "leg", "team"];
     pub const TREND: &[&str] = &["trend", "trends", "trending", "chart", "graph"];
@@ -99,7 +103,15 @@ pub fn decide(text: &str) -> Option<Intent> {
         .number_after(&["last", "past"])
         .filter(|_| w.any(cue::GAMES));
 
-    if w.any(cue::PARLAY) || parlay_count.is_some() {
+    // Limits and breaks come first: "stop me betting" must never build a parlay.
+    if w.any(cue::LIMITS) && !w.any(cue::ODDS) {
+        Some(limits(text, &w))
+    } else if w.any(cue::MY_BETS) {
+        Some(Intent {
+            tool: MY_BETS,
+            arguments: json!({}),
+        })
+    } else if w.any(cue::PARLAY) || parlay_count.is_some() {
         Some(parlay(text, &w, parlay_count))
     } else if w.any(cue::TREND) || trend_games.is_some() {
         Some(trends(text, &w, trend_games))
@@ -116,6 +128,37 @@ pub fn decide(text: &str) -> Option<Intent> {
         Some(search(text, &w))
     } else {
         None
+    }
+}
+
+/// `set_limits` arguments from words: a cool-off period, self-exclusion, or a cap with its
+/// amount ("daily limit of $100", "weekly loss limit $200"); nothing more shows the limits.
+fn limits(text: &str, w: &Words) -> Intent {
+    let mut args = Map::new();
+    if w.any(&["self exclude", "self exclusion", "exclude me"]) {
+        args.insert("self_exclude".into(), json!(true));
+    } else if w.any(&["cool off", "cooling off", "cooloff", "take a break"]) {
+        let period = if w.any(&["30 days", "month", "30 day"]) {
+            "30d"
+        } else if w.any(&["7 days", "week", "7 day", "a week"]) {
+            "7d"
+        } else {
+            "24h"
+        };
+        args.insert("cool_off".into(), json!(period));
+    } else if let Some(cents) = stake_cents(text) {
+        let key = if w.any(&["loss", "losses", "lose"]) {
+            "weekly_loss_limit_cents"
+        } else if w.any(&["weekly", "week"]) {
+            "weekly_stake_cap_cents"
+        } else {
+            "daily_stake_cap_cents"
+        };
+        args.insert(key.into(), json!(cents));
+    }
+    Intent {
+        tool: LIMITS,
+        arguments: Value::Object(args),
     }
 }
 
@@ -307,6 +350,42 @@ mod tests {
                 SEARCH,
                 json!({"query": "weather in Denver", "topic": "general"})
             )
+        );
+    }
+
+    #[test]
+    fn questions_about_my_own_bets_read_the_ledger() {
+        for q in [
+            "How are my bets doing?",
+            "Show my bets",
+            "how are my parlays doing",
+            "What's my ROI?",
+            "my betting history please",
+        ] {
+            assert_eq!(call(q), (MY_BETS, json!({})), "{q}");
+        }
+        // Building a parlay is still a parlay.
+        assert_eq!(call("Build me a parlay with 3 picks").0, PARLAY);
+    }
+
+    #[test]
+    fn limits_and_breaks_read_the_request() {
+        assert_eq!(call("Show my limits"), (LIMITS, json!({})));
+        assert_eq!(
+            call("Set a daily limit of $100"),
+            (LIMITS, json!({"daily_stake_cap_cents": 10000}))
+        );
+        assert_eq!(
+            call("weekly loss limit $250"),
+            (LIMITS, json!({"weekly_loss_limit_cents": 25000}))
+        );
+        assert_eq!(
+            call("I need to cool off for a week"),
+            (LIMITS, json!({"cool_off": "7d"}))
+        );
+        assert_eq!(
+            call("Please self exclude me"),
+            (LIMITS, json!({"self_exclude": true}))
         );
     }
 

@@ -12,6 +12,71 @@ pub struct AppConfig {
     pub agent: AgentConfig,
     pub betting: BettingConfig,
     pub limits: LimitsConfig,
+    /// Optional in a custom file: the shipped defaults apply.
+    #[serde(default)]
+    pub ledger: LedgerConfig,
+    #[serde(default)]
+    pub responsible_gambling: ResponsibleGamblingConfig,
+}
+
+/// The settlement task (see `ledger::settlement`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerConfig {
+    pub settle_interval_secs: u64,
+    pub settle_batch: u32,
+    pub settle_lease_secs: u64,
+    pub void_after_hours: u64,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        Self {
+            settle_interval_secs: 300,
+            settle_batch: 200,
+            settle_lease_secs: 120,
+            void_after_hours: 48,
+        }
+    }
+}
+
+impl LedgerConfig {
+    pub fn settlement(&self) -> crate::ledger::SettlementConfig {
+        use std::time::Duration;
+        crate::ledger::SettlementConfig {
+            interval: Duration::from_secs(self.settle_interval_secs),
+            batch: i64::from(self.settle_batch),
+            lease: Duration::from_secs(self.settle_lease_secs),
+            void_after: Duration::from_secs(self.void_after_hours * 3600),
+        }
+    }
+}
+
+/// Responsible-gambling limits (see `ledger::limits`). Windows are UTC: "daily" is the last
+/// 24 hours and "weekly" the last 7 days, rolling, so no midnight resets a cap.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsibleGamblingConfig {
+    /// A loosened (or removed) limit takes effect only after this delay; tightening is at once.
+    pub loosen_delay_hours: u64,
+    /// Limits a new user starts with (0 = none); the user can tighten them at once.
+    pub default_daily_stake_cap_cents: i64,
+    pub default_weekly_stake_cap_cents: i64,
+    pub default_weekly_loss_limit_cents: i64,
+    /// How long a self-exclusion lasts; it cannot be lifted early.
+    pub self_exclusion_days: u64,
+}
+
+impl Default for ResponsibleGamblingConfig {
+    fn default() -> Self {
+        Self {
+            loosen_delay_hours: 24,
+            default_daily_stake_cap_cents: 0,
+            default_weekly_stake_cap_cents: 0,
+            default_weekly_loss_limit_cents: 0,
+            self_exclusion_days: 180,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -162,6 +227,27 @@ impl AppConfig {
                 ));
             }
         }
+        let g = &self.ledger;
+        if g.settle_interval_secs == 0 || g.settle_batch == 0 || g.settle_lease_secs == 0 {
+            return Err(
+                "ledger.settle_interval_secs, settle_batch and settle_lease_secs must be > 0"
+                    .into(),
+            );
+        }
+        let r = &self.responsible_gambling;
+        if [
+            r.default_daily_stake_cap_cents,
+            r.default_weekly_stake_cap_cents,
+            r.default_weekly_loss_limit_cents,
+        ]
+        .iter()
+        .any(|c| *c < 0)
+        {
+            return Err("responsible_gambling default limits must be >= 0 (0 = none)".into());
+        }
+        if r.self_exclusion_days == 0 {
+            return Err("responsible_gambling.self_exclusion_days must be > 0".into());
+        }
         Ok(())
     }
 }
@@ -176,6 +262,17 @@ mod tests {
         assert_eq!(config.agent.name, "Professor Lock");
         assert_eq!(config.betting.odds_format, OddsFormat::American);
         assert!(config.betting.max_stake_cents >= config.betting.default_stake_cents);
+    }
+
+    #[test]
+    fn ledger_and_limit_defaults_match_the_shipped_file() {
+        let config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml").unwrap();
+        assert_eq!(config.ledger, LedgerConfig::default());
+        assert_eq!(
+            config.responsible_gambling,
+            ResponsibleGamblingConfig::default()
+        );
+        assert_eq!(config.responsible_gambling.loosen_delay_hours, 24);
     }
 
     #[test]

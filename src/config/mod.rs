@@ -74,6 +74,8 @@ pub struct ProviderEnv {
     pub brave_base_url: Option<String>,
     pub tavily_api_key: Option<Secret>,
     pub tavily_base_url: Option<String>,
+    /// `PL_DEMO_CLOCK`: moves the demo dataset's "now" (RFC 3339); `None` keeps the default.
+    pub demo_clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Debug)]
@@ -111,6 +113,7 @@ const PL_KEYS: &[&str] = &[
     "PL_DB_MAX_CONNECTIONS",
     "PL_RESPONDER",
     "PL_PUBLIC_URL",
+    "PL_DEMO_CLOCK",
     // Read by the test suites only.
     "PL_TEST_DATABASE_URL",
 ];
@@ -261,6 +264,19 @@ impl Config {
         };
         let providers = ProviderEnv {
             espn_enabled: get_bool("ESPN_ENABLED")?.unwrap_or(false),
+            demo_clock: match get("PL_DEMO_CLOCK") {
+                None => None,
+                Some(text) => Some(
+                    chrono::DateTime::parse_from_rfc3339(text)
+                        .map_err(|e| {
+                            err(format!(
+                                "PL_DEMO_CLOCK={text:?} must be an RFC 3339 time such as \
+                                 2025-01-16T12:00:00Z: {e}"
+                            ))
+                        })?
+                        .with_timezone(&chrono::Utc),
+                ),
+            },
             odds_api_key: get("ODDS_API_KEY").map(Secret::new),
             odds_api_base_url: url("ODDS_API_BASE_URL")?,
             espn_site_base_url: url("ESPN_SITE_BASE_URL")?,

@@ -22,6 +22,7 @@ pub mod kelly;
 pub mod money;
 pub mod odds;
 pub mod parlay;
+pub mod settle;
 pub mod validation;
 pub mod vig;
 
@@ -48,6 +49,10 @@ pub use odds::{
 pub use parlay::{
     combined_price, price_parlay, LegResult, ParlayError, ParlayLeg, ParlayOptions, ParlayQuote,
     ParlaySlip, PayTable, TicketStatus,
+};
+pub use settle::{
+    basis_points, clv, grade, grade_three_way, line_quarters, settle, ticket_clv, BetStatus,
+    FinalScore, Pick, Settlement, Side,
 };
 pub use validation::{
     validate_legs, validate_parlay, validate_payout, validate_stake, BetLimits, BetValidationError,

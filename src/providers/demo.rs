@@ -23,7 +23,8 @@ pub use super::demo_providers::{DemoGameLogs, DemoOdds, DemoSearch, DemoStats};
 
 /// Provenance source for every demo value.
 pub const SOURCE: &str = "DEMO DATA";
-/// The fixed "now" of the dataset; tests freeze it and tools compute "tonight" from it.
+/// The default "now" of the dataset; tests freeze it and tools compute "tonight" from it.
+/// `PL_DEMO_CLOCK` moves it (e.g. to `2025-01-16T12:00:00Z`, when the Jan 15 games are final).
 pub const DEMO_CLOCK: &str = "2025-01-15T17:00:00Z";
 /// Shown wherever demo data is displayed.
 pub const LABEL: &str = "DEMO DATA – fictional odds and stats, not for betting";
@@ -35,9 +36,14 @@ pub fn demo_clock() -> DateTime<Utc> {
 }
 
 pub fn provenance() -> Provenance {
+    provenance_at(demo_clock())
+}
+
+/// Demo provenance as of a moved clock.
+pub fn provenance_at(as_of: DateTime<Utc>) -> Provenance {
     Provenance {
         source: SOURCE.to_owned(),
-        as_of: demo_clock(),
+        as_of,
         demo: true,
     }
 }
@@ -68,6 +74,7 @@ pub fn embedded_bytes() -> usize {
         MANIFEST,
         demo_file!("odds_api/sports.json"),
         demo_file!("odds_api/event_odds.json"),
+        demo_file!("odds_api/results.json"),
         demo_file!("statmuse/pages.json"),
         demo_file!("searxng/results.json"),
     ];
@@ -99,8 +106,23 @@ pub(crate) struct DemoPage {
     pub html: String,
 }
 
+/// How a game on the demo odds boards ended; revealed once the clock passes `final_at`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct DemoResult {
+    pub id: String,
+    pub final_at: DateTime<Utc>,
+    /// `final` or `postponed`.
+    pub status: String,
+    pub home_score: Option<u32>,
+    pub away_score: Option<u32>,
+}
+
 /// The whole dataset, parsed.
 pub struct DemoData {
+    /// The demo's "now" (`DEMO_CLOCK` unless `PL_DEMO_CLOCK` moved it).
+    pub(crate) clock: DateTime<Utc>,
+    /// Final scores by event id.
+    pub(crate) results: HashMap<String, DemoResult>,
     pub(crate) sports: SportsList,
     pub(crate) odds: HashMap<Sport, Vec<OddsEvent>>,
     pub(crate) event_odds: Vec<OddsEvent>,
@@ -164,9 +186,14 @@ fn bad(file: &str, e: impl std::fmt::Display) -> ProviderError {
 }
 
 impl DemoData {
-    /// Parses every embedded file. Fails only if the committed dataset is broken (tests
-    /// guard that), never because of anything at run time.
+    /// Parses every embedded file at the default clock. Fails only if the committed dataset
+    /// is broken (tests guard that), never because of anything at run time.
     pub fn load() -> ProviderResult<Self> {
+        Self::load_at(demo_clock())
+    }
+
+    /// The dataset seen at `clock`: games whose `final_at` has passed show their final score.
+    pub fn load_at(clock: DateTime<Utc>) -> ProviderResult<Self> {
         let prov = provenance();
         let sports = odds_api::parse_sports(demo_file!("odds_api/sports.json"), prov.clone())?;
         let event_odds: Vec<serde_json::Value> =
@@ -176,7 +203,11 @@ impl DemoData {
             .iter()
             .map(|v| odds_api::parse_event(&v.to_string(), &prov))
             .collect::<ProviderResult<Vec<_>>>()?;
+        let results: Vec<DemoResult> = serde_json::from_str(demo_file!("odds_api/results.json"))
+            .map_err(|e| bad("results.json", e))?;
         let mut data = DemoData {
+            clock,
+            results: results.into_iter().map(|r| (r.id.clone(), r)).collect(),
             sports,
             odds: HashMap::new(),
             event_odds,
@@ -232,5 +263,16 @@ impl DemoData {
         let pool = search_searxng::parse_response(demo_file!("searxng/results.json"), 100, prov)?;
         data.search_pool = pool.results;
         Ok(data)
+    }
+
+    pub(crate) fn provenance(&self) -> Provenance {
+        provenance_at(self.clock)
+    }
+
+    /// The final result of `event_id` if the clock has passed its end.
+    pub(crate) fn result_at_clock(&self, event_id: &str) -> Option<&DemoResult> {
+        self.results
+            .get(event_id)
+            .filter(|r| self.clock >= r.final_at)
     }
 }

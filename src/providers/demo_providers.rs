@@ -43,7 +43,7 @@ impl OddsProvider for DemoOdds {
         SOURCE
     }
     fn now(&self) -> DateTime<Utc> {
-        demo_clock()
+        self.data.clock
     }
 
     async fn sports(&self) -> ProviderResult<SportsList> {
@@ -51,8 +51,17 @@ impl OddsProvider for DemoOdds {
     }
 
     async fn odds(&self, q: &OddsQuery) -> ProviderResult<OddsBoard> {
-        let events = self.data.odds.get(&q.sport).cloned().unwrap_or_default();
-        Ok(odds_api::board(q, events, provenance()))
+        // A finished game leaves the board, as it does at a real book.
+        let events = self
+            .data
+            .odds
+            .get(&q.sport)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| self.data.result_at_clock(&e.id).is_none())
+            .collect();
+        Ok(odds_api::board(q, events, self.data.provenance()))
     }
 
     async fn event_odds(&self, q: &EventOddsQuery) -> ProviderResult<OddsEvent> {
@@ -77,9 +86,10 @@ impl OddsProvider for DemoOdds {
     }
 
     async fn scores(&self, q: &ScoresQuery) -> ProviderResult<Scoreboard> {
+        let clock = self.data.clock;
         let since = q
             .days_from
-            .map(|d| demo_clock() - Duration::days(i64::from(d.clamp(1, 3))));
+            .map(|d| clock - Duration::days(i64::from(d.clamp(1, 3))));
         let games = self
             .data
             .scores
@@ -87,6 +97,7 @@ impl OddsProvider for DemoOdds {
             .cloned()
             .unwrap_or_default()
             .into_iter()
+            .map(|g| self.game_at_clock(g))
             .filter(|g| match (g.status, since) {
                 (GameStatus::Final, None) => false,
                 (GameStatus::Final, Some(since)) => g.commence_time >= since,
@@ -96,8 +107,29 @@ impl OddsProvider for DemoOdds {
         Ok(Scoreboard {
             sport: q.sport,
             games,
-            provenance: provenance(),
+            provenance: self.data.provenance(),
         })
+    }
+}
+
+impl DemoOdds {
+    /// A game as the scores feed shows it at the demo clock: final (or cancelled) once its
+    /// result's `final_at` has passed, live after its start, else as the file has it.
+    fn game_at_clock(&self, mut g: GameScore) -> GameScore {
+        let clock = self.data.clock;
+        if let Some(r) = self.data.result_at_clock(&g.id) {
+            g.status = if r.status == "postponed" {
+                GameStatus::Cancelled
+            } else {
+                GameStatus::Final
+            };
+            g.home_score = r.home_score;
+            g.away_score = r.away_score;
+            g.last_update = Some(r.final_at);
+        } else if g.status == GameStatus::Scheduled && g.commence_time <= clock {
+            g.status = GameStatus::Live;
+        }
+        g
     }
 }
 

@@ -240,10 +240,20 @@ pub(crate) struct WireStatusType {
     pub state: String,
     #[serde(default)]
     pub completed: bool,
+    /// `STATUS_FINAL`, `STATUS_POSTPONED`, `STATUS_CANCELED`…
+    #[serde(default)]
+    pub name: String,
 }
 
 impl WireStatus {
     pub(crate) fn game_status(&self) -> GameStatus {
+        // ESPN marks a postponed game "post" but not completed: it has no result to grade.
+        if matches!(
+            self.kind.name.as_str(),
+            "STATUS_POSTPONED" | "STATUS_CANCELED" | "STATUS_ABANDONED"
+        ) {
+            return GameStatus::Cancelled;
+        }
         match (self.kind.completed, self.kind.state.as_str()) {
             (true, _) | (_, "post") => GameStatus::Final,
             (_, "in") => GameStatus::Live,

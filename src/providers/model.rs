@@ -298,6 +298,8 @@ pub enum GameStatus {
     Scheduled,
     Live,
     Final,
+    /// Postponed, cancelled or abandoned: bets on it are void.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -77,6 +77,8 @@ pub struct ProvidersConfig {
     /// Wait before the single retry of a 429/5xx.
     pub retry_backoff: Duration,
     pub cache_ttls: CacheTtls,
+    /// The demo dataset's "now" (`PL_DEMO_CLOCK`); `None` is `demo::DEMO_CLOCK`.
+    pub demo_clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl From<&crate::config::ProviderEnv> for ProvidersConfig {
@@ -97,6 +99,7 @@ impl From<&crate::config::ProviderEnv> for ProvidersConfig {
             brave_base_url: or(&env.brave_base_url, defaults.brave_base_url.clone()),
             tavily_api_key: key(&env.tavily_api_key),
             tavily_base_url: or(&env.tavily_base_url, defaults.tavily_base_url.clone()),
+            demo_clock: env.demo_clock,
             ..defaults
         }
     }
@@ -126,6 +129,7 @@ impl Default for ProvidersConfig {
             http_timeout: Duration::from_secs(10),
             retry_backoff: Duration::from_secs(1),
             cache_ttls: CacheTtls::default(),
+            demo_clock: None,
         }
     }
 }
@@ -269,7 +273,8 @@ impl ProviderSet {
         let needs_demo =
             odds.is_empty() || stats.is_empty() || game_logs.is_empty() || search.is_empty();
         if needs_demo {
-            let data = Arc::new(DemoData::load()?);
+            let clock = cfg.demo_clock.unwrap_or_else(demo::demo_clock);
+            let data = Arc::new(DemoData::load_at(clock)?);
             if odds.is_empty() {
                 odds = odds.push(demo::SOURCE, Arc::new(DemoOdds::new(data.clone())));
             }

@@ -7,12 +7,15 @@
 //! ownership and paging exact. Every method takes the caller's user id and treats another
 //! user's rows exactly like absent ones.
 
+mod ledger;
+mod ledger_sql;
 mod net_writes;
 mod records;
 mod sql_store;
 #[cfg(test)]
 mod suite;
 
+pub use ledger::*;
 pub use records::*;
 pub use sql_store::{connect, PostgresStore, SqliteStore};
 
@@ -50,7 +53,7 @@ pub enum WriteOp {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: LedgerStore + Send + Sync + 'static {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
     /// Round trip to the database; the latency is reported by /health.
@@ -152,6 +155,12 @@ pub trait Store: Send + Sync + 'static {
 pub struct AttachmentUsage {
     pub count: u64,
     pub bytes: u64,
+}
+
+/// The Postgres database the test suites use (`PL_TEST_DATABASE_URL`).
+#[cfg(test)]
+pub fn postgres_test_url() -> String {
+    suite::postgres_url()
 }
 
 /// Default and maximum page sizes (chatkit-protocol.md §14: 0 or absent → 20, cap at 100).

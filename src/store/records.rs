@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::BetStatus;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum SortOrder {
     Asc,
@@ -94,6 +96,6 @@ pub struct BetRecord {
     pub odds_american: i64,
     /// The legs and their prices at lock-in time, as JSON text.
     pub legs: String,
-    pub status: String,
+    pub status: BetStatus,
     pub created_at: DateTime<Utc>,
 }

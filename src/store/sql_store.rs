@@ -17,11 +17,11 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 /// Opens the database the URL names, applies its migrations and returns the store.
@@ -113,8 +113,8 @@ fn attachment_from_row(row: AttachmentRow) -> AttachmentRecord {
     }
 }
 
-fn bet_from_row(row: BetRow) -> BetRecord {
-    BetRecord {
+fn bet_from_row(row: BetRow) -> StoreResult<BetRecord> {
+    Ok(BetRecord {
         id: row.0,
         user_id: row.1,
         thread_id: row.2,
@@ -123,9 +123,9 @@ fn bet_from_row(row: BetRow) -> BetRecord {
         payout_cents: row.5,
         odds_american: row.6,
         legs: row.7,
-        status: row.8,
+        status: row.8.parse().map_err(StoreError::Corrupt)?,
         created_at: micros_to_time(row.9),
-    }
+    })
 }
 
 /// Turns `limit + 1` fetched rows into a page with an exact `has_more`.
@@ -668,7 +668,7 @@ macro_rules! sql_store {
                 .bind(bet.payout_cents)
                 .bind(bet.odds_american)
                 .bind(&bet.legs)
-                .bind(&bet.status)
+                .bind(bet.status.as_str())
                 .bind(bet.created_at.timestamp_micros())
                 .execute(&self.pool)
                 .await?
@@ -690,7 +690,7 @@ macro_rules! sql_store {
                 .bind(idempotency_key)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(row.map(bet_from_row))
+                row.map(bet_from_row).transpose()
             }
 
             async fn list_bets(&self, user_id: &str) -> StoreResult<Vec<BetRecord>> {
@@ -701,7 +701,7 @@ macro_rules! sql_store {
                 .bind(user_id)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows.into_iter().map(bet_from_row).collect())
+                rows.into_iter().map(bet_from_row).collect()
             }
 
             async fn guest_generation(&self, user_id: &str) -> StoreResult<i64> {

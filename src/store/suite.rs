@@ -3,6 +3,7 @@
 //! under fresh random user ids, so runs never see each other's rows.
 
 use super::*;
+use crate::domain::BetStatus;
 use crate::ids::{new_id, now, IdKind};
 
 fn user() -> String {
@@ -553,7 +554,7 @@ pub async fn bets_are_idempotent(s: SharedStore) {
         payout_cents: 2640,
         odds_american: 164,
         legs: "[]".into(),
-        status: "placed".into(),
+        status: BetStatus::Pending,
         created_at: now(),
     };
     let (stored, created) = s.place_bet(&bet).await.unwrap();
@@ -578,6 +579,224 @@ pub async fn bets_are_idempotent(s: SharedStore) {
         None,
         "scoped by user"
     );
+}
+
+pub fn tracked_bet(u: &str, key: &str, stake_cents: i64) -> (BetRecord, Vec<LegRecord>) {
+    let bet = BetRecord {
+        id: new_id(IdKind::Bet),
+        user_id: u.to_owned(),
+        thread_id: None,
+        idempotency_key: key.into(),
+        stake_cents,
+        payout_cents: stake_cents * 2,
+        odds_american: 100,
+        legs: "[]".into(),
+        status: BetStatus::Pending,
+        created_at: now(),
+    };
+    let leg = |i: i64, selection: &str, line: Option<f64>| LegRecord {
+        bet_id: bet.id.clone(),
+        leg_index: i,
+        user_id: u.to_owned(),
+        event_id: format!("event-{i}"),
+        sport: "epl".into(),
+        home_team: "Arsenal".into(),
+        away_team: "Tottenham Hotspur".into(),
+        commence_time: now(),
+        market: "spreads".into(),
+        selection: selection.into(),
+        line,
+        price_decimal: "21/11".into(),
+        price_american: -110,
+        book: "demobook_a".into(),
+        book_quote_at: Some(now()),
+        rule_scope: "full_time".into(),
+        result: BetStatus::Pending,
+        settled_at: None,
+        home_score: None,
+        away_score: None,
+        closing_price: Some("21/11".into()),
+        closing_fair: Some("2/1".into()),
+        closing_quote_at: Some(now()),
+        clv_bp: None,
+    };
+    let legs = vec![
+        leg(0, "Arsenal", Some(-0.75)),
+        leg(1, "Tottenham Hotspur", Some(0.25)),
+    ];
+    (bet, legs)
+}
+
+pub async fn ledger_round_trip(s: SharedStore) {
+    let u = user();
+    let (bet, legs) = tracked_bet(&u, "slip-ledger", 1000);
+    let (stored, created) = s.place_tracked_bet(&bet, true, &legs).await.unwrap();
+    assert!(created);
+    assert_eq!(stored, bet);
+    let again = BetRecord {
+        id: new_id(IdKind::Bet),
+        ..bet.clone()
+    };
+    let (_, created) = s.place_tracked_bet(&again, true, &legs).await.unwrap();
+    assert!(!created, "same key, no second bet and no second legs");
+    let ledger = s.list_ledger(&u).await.unwrap();
+    assert_eq!(ledger.len(), 1);
+    assert!(ledger[0].demo);
+    assert_eq!(ledger[0].legs, legs);
+    assert_eq!(ledger[0].payout_actual_cents, None);
+    assert!(
+        s.list_ledger(&user()).await.unwrap().is_empty(),
+        "scoped by user"
+    );
+    assert_eq!(s.staked_since(&u, bet.created_at).await.unwrap(), 1000);
+    assert_eq!(s.staked_since(&user(), bet.created_at).await.unwrap(), 0);
+}
+
+pub async fn settlement_claims_are_exclusive_and_idempotent(s: SharedStore) {
+    let u = user();
+    let (bet, legs) = tracked_bet(&u, "slip-claim", 1000);
+    s.place_tracked_bet(&bet, false, &legs).await.unwrap();
+    let t = now();
+    let lease = t + chrono::Duration::seconds(60);
+    let mine = |v: Vec<LedgerBet>| v.into_iter().filter(|b| b.bet.user_id == u).count();
+    assert_eq!(
+        mine(
+            s.claim_unsettled("a", Some(&u), t, lease, 10_000)
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    assert_eq!(
+        mine(
+            s.claim_unsettled("b", Some(&u), t, lease, 10_000)
+                .await
+                .unwrap()
+        ),
+        0,
+        "a live claim is not taken twice"
+    );
+    let grading = Grading {
+        user_id: u.clone(),
+        bet_id: bet.id.clone(),
+        at: t,
+        legs: vec![
+            LegUpdate {
+                leg_index: 0,
+                closing: None,
+                result: Some(LegGrade {
+                    status: BetStatus::HalfWon,
+                    home_score: Some(2),
+                    away_score: Some(1),
+                }),
+                clv_bp: Some(-455),
+            },
+            LegUpdate {
+                leg_index: 1,
+                closing: None,
+                result: Some(LegGrade {
+                    status: BetStatus::Lost,
+                    home_score: Some(2),
+                    away_score: Some(1),
+                }),
+                clv_bp: Some(-455),
+            },
+        ],
+        settlement: Some(BetSettlement {
+            status: BetStatus::Lost,
+            payout_actual_cents: 0,
+            clv_bp: Some(-889),
+        }),
+    };
+    assert!(
+        !s.record_grading("b", &grading).await.unwrap(),
+        "not b's claim"
+    );
+    let forged = Grading {
+        user_id: user(),
+        ..grading.clone()
+    };
+    assert!(
+        !s.record_grading("a", &forged).await.unwrap(),
+        "scoped by user"
+    );
+    assert!(s.record_grading("a", &grading).await.unwrap());
+    assert!(
+        !s.record_grading("a", &grading).await.unwrap(),
+        "a settled bet is never written again"
+    );
+    // An expired lease on a settled bet claims nothing.
+    let later = t + chrono::Duration::seconds(3600);
+    assert_eq!(
+        mine(
+            s.claim_unsettled("c", Some(&u), later, later, 10_000)
+                .await
+                .unwrap()
+        ),
+        0
+    );
+    let ledger = s.list_ledger(&u).await.unwrap();
+    let b = &ledger[0];
+    assert_eq!(b.bet.status, BetStatus::Lost);
+    assert_eq!(b.payout_actual_cents, Some(0));
+    assert_eq!(b.clv_bp, Some(-889));
+    assert_eq!(b.settled_at, Some(t));
+    assert_eq!(b.legs[0].result, BetStatus::HalfWon);
+    assert_eq!(b.legs[0].home_score, Some(2));
+    assert_eq!(b.legs[1].clv_bp, Some(-455));
+    assert_eq!(s.settled_net_since(&u, t).await.unwrap(), -1000);
+    assert_eq!(s.settled_net_since(&u, later).await.unwrap(), 0);
+}
+
+pub async fn expired_claims_can_be_retaken(s: SharedStore) {
+    let u = user();
+    let (bet, legs) = tracked_bet(&u, "slip-lease", 500);
+    s.place_tracked_bet(&bet, false, &legs).await.unwrap();
+    let t = now();
+    let mine = |v: Vec<LedgerBet>| v.into_iter().filter(|b| b.bet.user_id == u).count();
+    let short = t + chrono::Duration::seconds(1);
+    assert_eq!(
+        mine(
+            s.claim_unsettled("dead", Some(&u), t, short, 10_000)
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    let after = t + chrono::Duration::seconds(5);
+    let lease = after + chrono::Duration::seconds(60);
+    assert_eq!(
+        mine(
+            s.claim_unsettled("alive", Some(&u), after, lease, 10_000)
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    let grading = Grading {
+        user_id: u.clone(),
+        bet_id: bet.id.clone(),
+        at: after,
+        legs: vec![],
+        settlement: None,
+    };
+    assert!(
+        !s.record_grading("dead", &grading).await.unwrap(),
+        "the lease moved on"
+    );
+    assert!(s.record_grading("alive", &grading).await.unwrap());
+}
+
+pub async fn limits_round_trip(s: SharedStore) {
+    let u = user();
+    assert_eq!(s.get_limits(&u).await.unwrap(), None);
+    s.save_limits(&u, r#"{"a":1}"#, now()).await.unwrap();
+    s.save_limits(&u, r#"{"a":2}"#, now()).await.unwrap();
+    assert_eq!(
+        s.get_limits(&u).await.unwrap().as_deref(),
+        Some(r#"{"a":2}"#)
+    );
+    assert_eq!(s.get_limits(&user()).await.unwrap(), None, "scoped by user");
 }
 
 pub async fn ping_reports_latency(s: SharedStore) {
@@ -618,6 +837,10 @@ macro_rules! run_suite {
             case!(ping_reports_latency);
             case!(guest_generations_only_grow_per_user);
             case!(attachment_quota_upload_once_and_unclaimed_sweep);
+            case!(ledger_round_trip);
+            case!(settlement_claims_are_exclusive_and_idempotent);
+            case!(expired_claims_can_be_retaken);
+            case!(limits_round_trip);
         }
     };
 }

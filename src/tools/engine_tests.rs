@@ -12,7 +12,7 @@ fn no_widgets(events: &[Value]) -> bool {
 }
 
 #[test]
-fn registry_offers_the_five_tools_with_their_contract_arguments() {
+fn registry_offers_the_tools_with_their_contract_arguments() {
     let tools = standard_tools();
     let names: Vec<&str> = tools.iter().map(|t| t.name()).collect();
     assert_eq!(
@@ -20,6 +20,8 @@ fn registry_offers_the_five_tools_with_their_contract_arguments() {
         vec![
             "build_parlay",
             "get_odds_visual",
+            "my_bets",
+            "set_limits",
             "statmuse_query",
             "trends_chart",
             "web_search_visual"

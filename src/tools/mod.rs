@@ -6,8 +6,10 @@
 
 pub mod build_parlay;
 pub mod get_odds;
+pub mod my_bets;
 pub mod parlay_picks;
 pub mod registry;
+pub mod set_limits;
 pub mod statmuse;
 pub mod support;
 pub mod trends;
@@ -37,6 +39,8 @@ use std::sync::Arc;
 pub struct ToolServices {
     pub providers: ProviderSet,
     pub betting: BettingConfig,
+    /// Responsible-gambling defaults and the loosening delay (`ledger::limits`).
+    pub gambling: crate::config::ResponsibleGamblingConfig,
 }
 
 /// A tool's view of the running turn: stream widgets and progress, read the thread.

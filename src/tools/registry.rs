@@ -2,6 +2,8 @@
 
 use super::build_parlay::BuildParlay;
 use super::get_odds::GetOddsVisual;
+use super::my_bets::MyBets;
+use super::set_limits::SetLimits;
 use super::statmuse::StatmuseQuery;
 use super::trends::TrendsChart;
 use super::web_search::WebSearchVisual;
@@ -14,4 +16,6 @@ pub fn standard_tools() -> ToolRegistry {
         .with(WebSearchVisual)
         .with(BuildParlay)
         .with(TrendsChart)
+        .with(MyBets)
+        .with(SetLimits)
 }

@@ -26,6 +26,7 @@ pub fn services() -> ToolServices {
     ToolServices {
         providers: ProviderSet::demo().expect("demo providers"),
         betting: config.betting,
+        gambling: config.responsible_gambling,
     }
 }
 

@@ -362,3 +362,93 @@ pub fn sample_game_log() -> GameLog {
         provenance: demo_provenance(),
     }
 }
+
+/// A ledger with one open single, a half-won quarter line and a lost parlay.
+pub fn sample_ledger() -> super::ledger::LedgerView {
+    use super::ledger::{LedgerRow, LedgerView};
+    use crate::domain::BetStatus;
+    let at = demo::demo_clock();
+    LedgerView {
+        open_count: 1,
+        open_stake: Cents::new(2_500),
+        settled_count: 2,
+        won: 1,
+        lost: 1,
+        returned: 0,
+        turnover: Cents::new(20_000),
+        // +45.45 on the half win, −100.00 on the parlay; −54.55 / 200.00 = −27.28%.
+        profit: Cents::new(-5_455),
+        roi_bp: Some(-2_728),
+        avg_clv_bp: Some(-879),
+        clv_bets: 2,
+        rows: vec![
+            LedgerRow {
+                bet_id: "bet_0123456789abcdef0123456789abcdef".into(),
+                title: "Ipswich Town ML".into(),
+                detail: "Brighton @ Ipswich · pending".into(),
+                status: BetStatus::Pending,
+                stake: Cents::new(2_500),
+                payout: Cents::new(7_125),
+                clv_bp: None,
+                placed_at: at,
+            },
+            LedgerRow {
+                bet_id: "bet_1123456789abcdef0123456789abcdef".into(),
+                title: "Crystal Palace +0.25".into(),
+                detail: "Palace @ Leicester · 1–1 · half won".into(),
+                status: BetStatus::HalfWon,
+                stake: Cents::new(10_000),
+                payout: Cents::new(14_545),
+                clv_bp: Some(-455),
+                placed_at: at,
+            },
+            LedgerRow {
+                bet_id: "bet_2123456789abcdef0123456789abcdef".into(),
+                title: "3-leg parlay".into(),
+                detail: "Magic -1.5 won · Knicks -7.5 won · Thunder -3.5 lost".into(),
+                status: BetStatus::Lost,
+                stake: Cents::new(10_000),
+                payout: Cents::ZERO,
+                clv_bp: Some(-1_303),
+                placed_at: at,
+            },
+        ],
+        demo: true,
+        as_of: at,
+    }
+}
+
+/// Limits with a daily cap being raised (waiting its 24 h) and a 7-day cool-off running.
+pub fn sample_limits() -> super::limits::LimitsView {
+    use super::limits::{LimitLine, LimitsView};
+    let at = demo::demo_clock();
+    LimitsView {
+        lines: vec![
+            LimitLine {
+                label: "Daily stake cap".into(),
+                current: Some(Cents::new(10_000)),
+                pending: Some((Some(Cents::new(50_000)), at + chrono::Duration::hours(24))),
+                used: Cents::new(2_500),
+                window: "last 24 hours".into(),
+            },
+            LimitLine {
+                label: "Weekly stake cap".into(),
+                current: None,
+                pending: None,
+                used: Cents::new(12_500),
+                window: "last 7 days".into(),
+            },
+            LimitLine {
+                label: "Weekly loss limit".into(),
+                current: Some(Cents::new(20_000)),
+                pending: None,
+                used: Cents::new(5_455),
+                window: "last 7 days (net, settled)".into(),
+            },
+        ],
+        cool_off_until: Some(at + chrono::Duration::days(7)),
+        self_excluded_until: None,
+        loosen_delay_hours: 24,
+        changes: vec!["Cool-off started: no bets until Wed Jan 22, 17:00 UTC.".into()],
+    }
+}

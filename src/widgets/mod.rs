@@ -2,7 +2,7 @@
 //!
 //! Owns: the six betting widgets — odds board ([`odds_board`]), search progress
 //! ([`search_progress`]), stats answer ([`stats_answer`]), parlay slip ([`parlay_slip`]), trend
-//! chart ([`trend_chart`]) and bet receipt ([`bet_receipt`]) — the board analysis behind the odds
+//! chart ([`trend_chart`]), bet receipt ([`bet_receipt`]) and the ledger ([`ledger_card`]) — the board analysis behind the odds
 //! board and the parlay picker ([`board`]: best price per outcome, no-vig fair odds, hold), and
 //! the slip's state ([`slip`]), which travels inside the slip's own action payloads.
 //!
@@ -15,6 +15,8 @@
 
 pub mod board;
 mod common;
+pub mod ledger;
+pub mod limits;
 mod odds_board;
 mod parlay;
 mod receipt;
@@ -30,6 +32,8 @@ pub use board::{analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAna
 pub use common::{
     eastern_offset, format_local_datetime, format_local_time, format_point, price_text,
 };
+pub use ledger::{ledger_card, LedgerRow, LedgerView};
+pub use limits::{limits_card, LimitLine, LimitsView};
 pub use odds_board::odds_board;
 pub use parlay::{parlay_slip, STAKE_FIELD};
 pub use receipt::{bet_receipt, BetReceipt, LockedLeg};

@@ -112,6 +112,10 @@ pub fn bet_receipt(receipt: &BetReceipt, format: OddsFormat) -> WidgetRoot {
         receipt.bet_id,
         format_local_datetime(receipt.placed_at)
     )));
+    // The app keeps a ledger; it never places a wager with a book.
+    children.push(caption(
+        "Tracked here in your ledger; not placed with a sportsbook.".to_owned(),
+    ));
     if let Some(first) = receipt.legs.first() {
         children.extend(source_lines(&first.source, first.as_of, demo));
     }
@@ -137,6 +141,7 @@ mod tests {
         let json = serde_json::to_string(&widget).unwrap();
         assert!(json.contains("$715.91") && json.contains("+616"));
         assert!(json.contains("DEMO DATA"));
+        assert!(json.contains("not placed with a sportsbook"));
         // The snapshot reads back exactly as saved.
         let text = serde_json::to_string(&receipt.legs).unwrap();
         assert_eq!(

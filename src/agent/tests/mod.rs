@@ -61,6 +61,7 @@ impl Fixture {
         let services = ToolServices {
             providers: ProviderSet::demo().unwrap(),
             betting: app.betting.clone(),
+            gambling: app.responsible_gambling.clone(),
         };
         let responder = Arc::new(AgentResponder::new(model, tools, services, &app.agent));
         let engine = Engine::new(EngineParts {

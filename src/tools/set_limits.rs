@@ -1,0 +1,219 @@
+//! `set_limits`: the user's responsible-gambling limits — show them, set stake caps and a
+//! loss limit, start a cool-off or self-exclude. The rules live in `ledger::limits`; this tool
+//! reads the request, applies it, stores the result and shows the limits card.
+
+use async_trait::async_trait;
+use chrono::Duration;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ToolContext, ToolError, TypedTool};
+use crate::domain::Cents;
+use crate::ledger::limits::{self, Exposure, LimitChange, LimitKind, UserLimits};
+use crate::widgets::{limits::utc_text, limits_card, LimitLine, LimitsView};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum CoolOffArg {
+    #[serde(rename = "24h")]
+    Day,
+    #[serde(rename = "7d")]
+    Week,
+    #[serde(rename = "30d")]
+    Month,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct SetLimitsArgs {
+    /// Cap on stakes locked in over the last 24 hours, in cents; 0 removes the cap.
+    #[serde(default)]
+    pub daily_stake_cap_cents: Option<i64>,
+    /// Cap on stakes locked in over the last 7 days, in cents; 0 removes the cap.
+    #[serde(default)]
+    pub weekly_stake_cap_cents: Option<i64>,
+    /// Limit on net settled losses over the last 7 days, in cents; 0 removes the limit.
+    #[serde(default)]
+    pub weekly_loss_limit_cents: Option<i64>,
+    /// Start a cool-off: no bets for 24h, 7d or 30d.
+    #[serde(default)]
+    pub cool_off: Option<CoolOffArg>,
+    /// Self-exclude for the configured period (cannot be undone); only when the user asked.
+    #[serde(default)]
+    pub self_exclude: bool,
+}
+
+pub struct SetLimits;
+
+/// Largest cap accepted: $1,000,000.
+const MAX_LIMIT_CENTS: i64 = 100_000_000;
+
+fn cents_arg(name: &str, value: Option<i64>) -> Result<Option<Option<i64>>, ToolError> {
+    match value {
+        None => Ok(None),
+        Some(0) => Ok(Some(None)),
+        Some(c) if (1..=MAX_LIMIT_CENTS).contains(&c) => Ok(Some(Some(c))),
+        Some(c) => Err(ToolError::new(format!(
+            "{name} must be 0 (no limit) to {MAX_LIMIT_CENTS} cents, not {c}"
+        ))),
+    }
+}
+
+fn view(
+    limits: &UserLimits,
+    exposure: Exposure,
+    delay_hours: u64,
+    changes: Vec<String>,
+) -> LimitsView {
+    let now = crate::ids::now();
+    let line = |kind: LimitKind, used: i64, window: &str| {
+        let slot = limits.slot(kind);
+        LimitLine {
+            label: kind.label().into(),
+            current: slot.current.map(Cents::new),
+            pending: slot
+                .pending
+                .as_ref()
+                .map(|p| (p.value.map(Cents::new), p.effective_at)),
+            used: Cents::new(used.max(0)),
+            window: window.into(),
+        }
+    };
+    LimitsView {
+        lines: vec![
+            line(LimitKind::DailyStake, exposure.staked_24h, "last 24 hours"),
+            line(LimitKind::WeeklyStake, exposure.staked_7d, "last 7 days"),
+            line(
+                LimitKind::WeeklyLoss,
+                -exposure.settled_net_7d,
+                "last 7 days (net, settled)",
+            ),
+        ],
+        cool_off_until: limits.cool_off_until.filter(|u| *u > now),
+        self_excluded_until: limits.self_excluded_until.filter(|u| *u > now),
+        loosen_delay_hours: delay_hours,
+        changes,
+    }
+}
+
+#[async_trait]
+impl TypedTool for SetLimits {
+    type Args = SetLimitsArgs;
+    const NAME: &'static str = "set_limits";
+    const DESCRIPTION: &'static str = "Responsible gambling: show the user's limits, or set a \
+        daily or weekly stake cap or a weekly loss limit (cents; 0 removes), start a cool-off \
+        (24h, 7d, 30d) or self-exclude. Tightening applies at once, loosening after a delay; \
+        Lock It In is refused while a limit would be crossed. Call with no arguments to show.";
+
+    async fn run(
+        &self,
+        ctx: &mut ToolContext<'_>,
+        args: SetLimitsArgs,
+    ) -> Result<Value, ToolError> {
+        let requests = [
+            (
+                LimitKind::DailyStake,
+                cents_arg("daily_stake_cap_cents", args.daily_stake_cap_cents)?,
+            ),
+            (
+                LimitKind::WeeklyStake,
+                cents_arg("weekly_stake_cap_cents", args.weekly_stake_cap_cents)?,
+            ),
+            (
+                LimitKind::WeeklyLoss,
+                cents_arg("weekly_loss_limit_cents", args.weekly_loss_limit_cents)?,
+            ),
+        ];
+        let config = ctx.services.gambling.clone();
+        let store = ctx.turn.store().clone();
+        let user = ctx.turn.user_id().to_owned();
+        let fail =
+            |e: crate::store::StoreError| ToolError::new(format!("limits are unavailable: {e}"));
+        let now = crate::ids::now();
+        let mut current = limits::load(&store, &user, &config, now)
+            .await
+            .map_err(fail)?;
+        let delay = Duration::hours(config.loosen_delay_hours as i64);
+        let mut changes = Vec::new();
+        for (kind, request) in requests {
+            let Some(value) = request else { continue };
+            let shown = value.map_or_else(|| "no limit".to_owned(), |c| Cents::new(c).to_string());
+            match current.request(kind, value, now, delay) {
+                LimitChange::Immediate => {
+                    changes.push(format!("{} set to {shown}, in force now.", kind.label()))
+                }
+                LimitChange::Scheduled(at) => changes.push(format!(
+                    "{} goes to {shown} from {} (loosening waits {} hours); the current limit holds until then.",
+                    kind.label(),
+                    utc_text(at),
+                    config.loosen_delay_hours
+                )),
+            }
+        }
+        if let Some(period) = args.cool_off {
+            let length = match period {
+                CoolOffArg::Day => Duration::hours(24),
+                CoolOffArg::Week => Duration::days(7),
+                CoolOffArg::Month => Duration::days(30),
+            };
+            let until = current.cool_off(now, length);
+            changes.push(format!("Cool-off: no bets until {}.", utc_text(until)));
+        }
+        if args.self_exclude {
+            let until =
+                current.self_exclude(now, Duration::days(config.self_exclusion_days as i64));
+            changes.push(format!(
+                "Self-excluded: no bets until {}. This cannot be undone early.",
+                utc_text(until)
+            ));
+        }
+        if !changes.is_empty() {
+            limits::save(&store, &user, &current).await.map_err(fail)?;
+        }
+        let exposure = Exposure {
+            staked_24h: store
+                .staked_since(&user, now - Duration::hours(24))
+                .await
+                .map_err(fail)?,
+            staked_7d: store
+                .staked_since(&user, now - Duration::days(7))
+                .await
+                .map_err(fail)?,
+            settled_net_7d: store
+                .settled_net_since(&user, now - Duration::days(7))
+                .await
+                .map_err(fail)?,
+        };
+        let shown = view(
+            &current,
+            exposure,
+            config.loosen_delay_hours,
+            changes.clone(),
+        );
+        let copy = if changes.is_empty() {
+            "Your limits".to_owned()
+        } else {
+            changes.join(" ")
+        };
+        let item_id = ctx.turn.widget_done(limits_card(&shown), Some(copy));
+        let limit_json = |l: &LimitLine| {
+            json!({
+                "limit": l.label,
+                "current": l.current.map(|c| c.to_string()),
+                "pending": l.pending.as_ref().map(|(v, at)| json!({
+                    "value": v.map(|c| c.to_string()),
+                    "effective_at": at,
+                })),
+                "used": l.used.to_string(),
+                "window": l.window,
+            })
+        };
+        Ok(json!({
+            "limits": shown.lines.iter().map(limit_json).collect::<Vec<_>>(),
+            "cool_off_until": shown.cool_off_until,
+            "self_excluded_until": shown.self_excluded_until,
+            "changes": changes,
+            "loosen_delay_hours": config.loosen_delay_hours,
+            "widget_item_id": item_id,
+        }))
+    }
+}

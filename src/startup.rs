@@ -69,7 +69,7 @@ pub fn spawn_settlement(
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let providers = ProviderSet::from_config(&ProvidersConfig::from(&config.providers))
         .map_err(|e| format!("data providers: {e}"))?;
-    let settlement = config.app.ledger.settlement();
+    let settlement = crate::ledger::SettlementConfig::from(&config.app.ledger);
     tracing::info!(
         interval_secs = settlement.interval.as_secs(),
         "settlement task started"

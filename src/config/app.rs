@@ -40,18 +40,6 @@ impl Default for LedgerConfig {
     }
 }
 
-impl LedgerConfig {
-    pub fn settlement(&self) -> crate::ledger::SettlementConfig {
-        use std::time::Duration;
-        crate::ledger::SettlementConfig {
-            interval: Duration::from_secs(self.settle_interval_secs),
-            batch: i64::from(self.settle_batch),
-            lease: Duration::from_secs(self.settle_lease_secs),
-            void_after: Duration::from_secs(self.void_after_hours * 3600),
-        }
-    }
-}
-
 /// Responsible-gambling limits (see `ledger::limits`). Windows are UTC: "daily" is the last
 /// 24 hours and "weekly" the last 7 days, rolling, so no midnight resets a cap.
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -41,6 +41,18 @@ pub struct SettlementConfig {
     pub void_after: Duration,
 }
 
+/// The deployment's `[ledger]` settings, read by the ledger (config depends on nothing).
+impl From<&crate::config::LedgerConfig> for SettlementConfig {
+    fn from(c: &crate::config::LedgerConfig) -> Self {
+        Self {
+            interval: Duration::from_secs(c.settle_interval_secs),
+            batch: i64::from(c.settle_batch),
+            lease: Duration::from_secs(c.settle_lease_secs),
+            void_after: Duration::from_secs(c.void_after_hours * 3600),
+        }
+    }
+}
+
 impl Default for SettlementConfig {
     fn default() -> Self {
         Self {

@@ -746,6 +746,55 @@ def team_question(league, abbr, n):
 
 # ---------------------------------------------------------------------------------------------
 
+# Injury reports (ESPN league injuries format, providers.md §2.5): a few fictional entries per
+# league for teams playing on the demo boards. At least one key player is Out on a team with a
+# game tonight so the parlay slip's injury note shows. Own seeded generator: adding this file
+# changes nothing else.
+INJURIES = {
+    "nba": [("DAL", "Luka Dončić", "G", "Out", "Calf", "Strain", "Left", 21),
+            ("PHI", "Joel Embiid", "C", "Out", "Knee", "Soreness", "Left", 4),
+            ("LAL", "Anthony Davis", "F", "Day-To-Day", "Ankle", "Sprain", "Right", 1),
+            ("MIL", "Khris Middleton", "F", "Questionable", "Ankle", "Surgery", "Left", 2),
+            ("BOS", "Kristaps Porziņģis", "C", "Doubtful", "Illness", "Illness", None, 1),
+            ("DEN", "Aaron Gordon", "F", "Out", "Calf", "Strain", "Right", 7)],
+    "nfl": [("KC", "Isiah Pacheco", "RB", "Questionable", "Ankle", "Sprain", "Left", 0),
+            ("HOU", "Tank Dell", "WR", "Out", "Knee", "Dislocation", "Left", 120),
+            ("BAL", "Zay Flowers", "WR", "Out", "Knee", "Sprain", "Left", 7),
+            ("PHI", "Dallas Goedert", "TE", "Questionable", "Knee", "Sprain", "Right", 0)],
+    "mlb": [("NYY", "Gerrit Cole", "SP", "Out", "Elbow", "Surgery", "Right", 300),
+            ("LAD", "Tony Gonsolin", "SP", "Out", "Elbow", "Surgery", "Right", 60),
+            ("BOS", "Triston Casas", "1B", "Day-To-Day", "Ribs", "Strain", "Left", 3)],
+    "nhl": [("EDM", "Evander Kane", "LW", "Out", "Abdomen", "Surgery", None, 40),
+            ("TB", "Brandon Hagel", "LW", "Day-To-Day", "Upper Body", "Undisclosed", None, 1),
+            ("COL", "Gabriel Landeskog", "LW", "Out", "Knee", "Surgery", "Right", 90)],
+    "epl": [("AVL", "Tyrone Mings", "D", "Out", "Knee", "Ligament", "Right", 30),
+            ("CRY", "Eberechi Eze", "M", "Questionable", "Hamstring", "Strain", "Left", 3),
+            ("LEI", "Abdul Fatawu", "F", "Out", "Knee", "Ligament", "Left", 150)],
+}
+
+
+def injuries_doc(league):
+    irng = random.Random(f"injuries-{league}")
+    lg = LEAGUES[league]
+    groups = {}
+    for abbr, name, pos, status, kind, detail, side, days_out in INJURIES[league]:
+        updated = CLOCK - timedelta(hours=irng.randint(2, 60))
+        back = (CLOCK + timedelta(days=days_out)).strftime("%Y-%m-%d")
+        details = {"type": kind, "detail": detail, "returnDate": back}
+        if side:
+            details["side"] = side
+        comment = f"{name} ({kind.lower()}) is {status.lower()}; expected back around {back}. (DEMO DATA)"
+        groups.setdefault(abbr, []).append({
+            "id": hexid("injury", league, name), "status": status, "date": espn_date(updated),
+            "shortComment": comment, "longComment": comment,
+            "athlete": {"id": hexid("athlete", league, name)[:8], "displayName": name,
+                        "position": {"abbreviation": pos}, "team": {"abbreviation": abbr}},
+            "details": details})
+    return {"synthetic": True, "injuries": [
+        {"id": lg["ids"][abbr], "displayName": lg["names"][abbr], "injuries": entries}
+        for abbr, entries in sorted(groups.items())]}
+
+
 def main():
     files = []
     sports = [{"key": lg["key"], "group": lg["group"], "title": lg["title"], "description": lg["desc"],
@@ -975,6 +1024,8 @@ def main():
                 item.update({"status": "final", "home_score": score[0], "away_score": score[1]})
             results.append(item)
     files.append(dump("odds_api/results.json", results))
+    for league in LEAGUES:
+        files.append(dump(f"espn/injuries_{league}.json", injuries_doc(league)))
 
     manifest = {"synthetic": True, "label": LABEL, "demo_clock": iso(CLOCK),
                 "bookmakers": [{"key": k, "title": t} for k, t in BOOKS],

@@ -25,6 +25,8 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
   await expect(slip).toContainText("Lock It In");
   await expect(slip).toContainText("$23.83");
+  // Denver's Aaron Gordon is out in the demo injury report: the Nuggets leg says so.
+  await expect(slip).toContainText("Injury: Aaron Gordon (Out)");
   // The transcript has followed the answer down to its end.
   await expect.poll(() => page.locator("#transcript").evaluate(
     (el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(80);
@@ -53,6 +55,14 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   await expect(page.locator("[data-item=widget]").filter({ hasText: "locked in" })).toBeVisible();
   await expect(page.locator("#turn-error")).toHaveCount(0);
 
+  // A tool added as one file (injury_report) works from the page like the seed tools.
+  await input.fill("Any injury news for the Lakers?");
+  await page.locator("#composer-send").click();
+  const injuries = page.locator("[data-item=widget]").filter({ hasText: "Injuries · NBA" });
+  await expect(injuries).toContainText("Anthony Davis (F)");
+  await expect(injuries).toContainText("Day-To-Day");
+  await expect(injuries).toContainText("DEMO DATA");
+
   await page.screenshot({ path: "screenshots/professor-lock-chat.png", fullPage: true });
 
   // The conversation is in the thread list, titled by its first message, and reopens intact.
@@ -63,7 +73,7 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
   await expect(page.locator("[data-item]")).toHaveCount(0);
   await page.locator("#thread-list [data-thread]").first().click();
-  await expect(page.locator("[data-item=user_message]")).toHaveCount(2);
+  await expect(page.locator("[data-item=user_message]")).toHaveCount(3);
   await expect(page.locator("[data-item=widget]").filter({ hasText: "locked in" })).toBeVisible();
 
   // A new chat starts empty and becomes a second thread.

@@ -21,6 +21,24 @@ const MAX_HISTORY: usize = 60;
 const WIDGET_CHARS: usize = 400;
 
 /// The instructions and a context block the model needs to answer this user today.
+/// The persona's instructions followed by the tool guide: one line per registered tool, from
+/// the tool's own `INSTRUCTIONS` (so a new tool explains itself without editing the persona).
+pub fn with_tool_guide(instructions: &str, tools: &crate::tools::ToolRegistry) -> String {
+    let guide: Vec<String> = tools
+        .iter()
+        .filter(|t| !t.instructions().is_empty())
+        .map(|t| format!("- {}: {}", t.name(), t.instructions()))
+        .collect();
+    if guide.is_empty() {
+        return instructions.to_owned();
+    }
+    format!(
+        "{}\n\n## Tools\n{}",
+        instructions.trim_end(),
+        guide.join("\n")
+    )
+}
+
 pub fn system_prompt(instructions: &str, betting: &BettingConfig, today: NaiveDate) -> String {
     let sports = betting
         .sports
@@ -268,12 +286,7 @@ fn remembered_tool_call(content: &Value) -> Option<(ToolCall, String)> {
     ))
 }
 
-pub fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
+pub use crate::tools::offline_skill::truncate;
 
 #[cfg(test)]
 mod tests {
@@ -369,6 +382,26 @@ mod tests {
         );
         assert!(prompt.contains("at most 10 legs"), "{prompt}");
         assert!(prompt.contains("NBA, NFL, MLB, NHL, EPL"), "{prompt}");
+    }
+
+    #[test]
+    fn every_registered_tool_explains_itself_in_the_system_prompt() {
+        let tools = crate::tools::standard_tools();
+        let prompt = with_tool_guide("You are Professor Lock.", &tools);
+        assert!(prompt.starts_with("You are Professor Lock.\n\n## Tools\n"));
+        for tool in tools.iter() {
+            assert!(
+                !tool.instructions().is_empty(),
+                "{} has no instructions",
+                tool.name()
+            );
+            let line = format!("- {}: {}", tool.name(), tool.instructions());
+            assert!(prompt.contains(&line), "{prompt}");
+        }
+        assert_eq!(
+            with_tool_guide("Plain.", &crate::tools::ToolRegistry::new()),
+            "Plain."
+        );
     }
 
     #[test]

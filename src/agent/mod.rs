@@ -8,9 +8,9 @@
 //! - model.rs: the `ChatModel` seam (`ChatRequest` in, `ModelEvent`s out).
 //! - openai.rs: the OpenAI-compatible model on async-openai (transport, retries, request).
 //! - chunks.rs: reading its chunk stream, rebuilding tool calls from fragments.
-//! - offline.rs: the deterministic offline model; intent.rs picks its tool from the user's
-//!   words (teams.rs: leagues and nicknames), answer.rs writes its answer from the tool
-//!   results.
+//! - offline.rs: the deterministic offline model; intent.rs picks its tool by the routes the
+//!   tools declare (`tools::OfflineSkill`), answer.rs writes its answer with each tool's own
+//!   writer.
 //! - runner.rs: `AgentResponder`, the tool loop.
 //! - messages.rs: system prompt and thread items → model messages.
 
@@ -22,12 +22,11 @@ mod model;
 mod offline;
 mod openai;
 mod runner;
-mod teams;
 
 #[cfg(test)]
 mod tests;
 
-pub use intent::{decide, Intent};
+pub use intent::{Intent, Skills};
 pub use messages::{system_prompt, to_messages};
 pub use model::{
     ChatMessage, ChatModel, ChatRequest, FinishReason, ModelError, ModelEvent, ModelStream,
@@ -56,7 +55,7 @@ pub fn build(config: &Config, services: ToolServices, tools: ToolRegistry) -> Ar
                 Arc::new(Unusable(error.to_string()))
             }
         },
-        None => Arc::new(OfflineModel),
+        None => Arc::new(OfflineModel::new(&tools)),
     };
     tracing::info!(model = %model.describe(), tools = tools.len(), "agent ready");
     Arc::new(AgentResponder::new(model, tools, services, agent))

@@ -1,13 +1,15 @@
 //! The offline model: the default when no API key is configured. Deterministic: it calls the
-//! tool the user's words ask for (intent.rs), then, once the results are back, writes a short
-//! answer from them (answer.rs). The app works without a key and the tests are exact.
+//! tool the user's words ask for (intent.rs, by the routes each tool declares), then, once the
+//! results are back, writes a short answer from them (answer.rs, by each tool's own writer).
+//! The app works without a key and the tests are exact.
 
 use super::answer::{self, Outcome};
-use super::intent;
+use super::intent::Skills;
 use super::model::{
     ChatMessage, ChatModel, ChatRequest, FinishReason, ModelError, ModelEvent, ModelStream,
     ToolCall,
 };
+use crate::tools::{standard_tools, ToolRegistry};
 use async_trait::async_trait;
 use futures::StreamExt;
 use serde_json::Value;
@@ -16,8 +18,26 @@ use std::collections::HashMap;
 /// Streamed answers come in pieces of about this many characters, like a model's tokens.
 const PIECE_CHARS: usize = 24;
 
-#[derive(Clone, Copy, Debug, Default)]
-pub struct OfflineModel;
+#[derive(Clone)]
+pub struct OfflineModel {
+    skills: Skills,
+}
+
+impl OfflineModel {
+    /// The offline model for these tools: it recognises what they declare.
+    pub fn new(tools: &ToolRegistry) -> Self {
+        OfflineModel {
+            skills: Skills::of(tools),
+        }
+    }
+}
+
+impl Default for OfflineModel {
+    /// The offline model for the standard tools (tests give it stand-ins by the same names).
+    fn default() -> Self {
+        OfflineModel::new(&standard_tools())
+    }
+}
 
 #[async_trait]
 impl ChatModel for OfflineModel {
@@ -26,18 +46,18 @@ impl ChatModel for OfflineModel {
     }
 
     async fn stream(&self, request: ChatRequest) -> Result<ModelStream, ModelError> {
-        Ok(futures::stream::iter(respond(&request).into_iter().map(Ok)).boxed())
+        Ok(futures::stream::iter(respond(&self.skills, &request).into_iter().map(Ok)).boxed())
     }
 }
 
 /// The events for a request: a tool call for a new question, an answer once results are in.
-pub fn respond(request: &ChatRequest) -> Vec<ModelEvent> {
+pub fn respond(skills: &Skills, request: &ChatRequest) -> Vec<ModelEvent> {
     let last_user = request
         .messages
         .iter()
         .rposition(|m| matches!(m, ChatMessage::User(_)));
     let Some(last_user) = last_user else {
-        return text_events(HELP);
+        return text_events(&help(skills));
     };
     let ChatMessage::User(question) = &request.messages[last_user] else {
         unreachable!("found as a user message");
@@ -64,10 +84,10 @@ pub fn respond(request: &ChatRequest) -> Vec<ModelEvent> {
         }
     }
     if !outcomes.is_empty() {
-        return text_events(&answer::write(&outcomes));
+        return text_events(&answer::write(skills, &outcomes));
     }
 
-    match intent::decide(question) {
+    match skills.decide(question) {
         Some(intent) if request.tools.iter().any(|t| t.name == intent.tool) => {
             let done = request
                 .messages
@@ -87,17 +107,22 @@ pub fn respond(request: &ChatRequest) -> Vec<ModelEvent> {
             "That needs the {} tool, which is not available right now.",
             intent.tool
         )),
-        None => text_events(HELP),
+        None => text_events(&help(skills)),
     }
 }
 
-const HELP: &str = "I'm Professor Lock, running in offline mode (no AI model is configured), so I \
-answer from keywords. Try:\n\
-- \"Show me tonight's NBA odds\" for the odds board\n\
-- \"Build me a parlay with 3 picks\" for a parlay slip\n\
-- \"How many points is LeBron averaging?\" for stats\n\
-- \"Search for weather in Denver\" for news and weather\n\
-- \"LeBron points over the last 10 games\" for a trend chart";
+/// What the offline model can do: each tool's first example and what it shows.
+fn help(skills: &Skills) -> String {
+    let mut text = "I'm Professor Lock, running in offline mode (no AI model is configured), so I \
+        answer from keywords. Try:"
+        .to_owned();
+    for (_, skill) in skills.iter() {
+        if let Some(example) = skill.examples.first() {
+            text.push_str(&format!("\n- \"{example}\" {}", skill.shows));
+        }
+    }
+    text
+}
 
 /// An answer streamed in pieces that end at spaces.
 fn text_events(text: &str) -> Vec<ModelEvent> {
@@ -120,23 +145,31 @@ fn text_events(text: &str) -> Vec<ModelEvent> {
 mod tests {
     use super::*;
     use crate::agent::model::ToolSpec;
+    use crate::tools::{
+        build_parlay::BuildParlay, get_odds::GetOddsVisual, stats_question::StatmuseQuery,
+        trends::TrendsChart, web_search::WebSearchVisual, TypedTool,
+    };
     use serde_json::json;
 
+    const ODDS: &str = GetOddsVisual::NAME;
+    const PARLAY: &str = BuildParlay::NAME;
+    const STATS: &str = StatmuseQuery::NAME;
+    const SEARCH: &str = WebSearchVisual::NAME;
+    const TRENDS: &str = TrendsChart::NAME;
+
+    fn respond(request: &ChatRequest) -> Vec<ModelEvent> {
+        super::respond(&Skills::of(&standard_tools()), request)
+    }
+
     fn tools() -> Vec<ToolSpec> {
-        [
-            intent::ODDS,
-            intent::PARLAY,
-            intent::STATS,
-            intent::SEARCH,
-            intent::TRENDS,
-        ]
-        .iter()
-        .map(|name| ToolSpec {
-            name: (*name).into(),
-            description: String::new(),
-            parameters: json!({"type": "object"}),
-        })
-        .collect()
+        [ODDS, PARLAY, STATS, SEARCH, TRENDS]
+            .iter()
+            .map(|name| ToolSpec {
+                name: (*name).into(),
+                description: String::new(),
+                parameters: json!({"type": "object"}),
+            })
+            .collect()
     }
 
     fn request(messages: Vec<ChatMessage>) -> ChatRequest {
@@ -233,7 +266,7 @@ mod tests {
         });
         let text = answer(
             "Show me tonight's NBA odds",
-            intent::ODDS,
+            ODDS,
             json!({"sport": "nba"}),
             result,
         );
@@ -249,7 +282,7 @@ mod tests {
         // Raw provider events read too.
         let raw = json!({"events": [{"away_team": "Bucks", "home_team": "Magic", "bookmakers": [{"markets": [
             {"key": "h2h", "outcomes": [{"name": "Bucks", "price": 115}, {"name": "Magic", "price": -135}]}]}]}]});
-        let text = answer("odds", intent::ODDS, json!({"sport": "nba"}), raw);
+        let text = answer("odds", ODDS, json!({"sport": "nba"}), raw);
         assert!(
             text.contains("**Bucks @ Magic**: moneyline Bucks +115, Magic -135"),
             "{text}"
@@ -267,7 +300,7 @@ mod tests {
         });
         let text = answer(
             "Build me a parlay with 3 picks",
-            intent::PARLAY,
+            PARLAY,
             json!({"legs_count": 3}),
             result,
         );
@@ -289,7 +322,7 @@ mod tests {
         );
         // Integer prices and cents read too.
         let result = json!({"legs": [{"pick": "A", "price": 150}], "combined_odds": 150, "stake_cents": 2500, "payout_cents": 6250});
-        let text = answer("parlay", intent::PARLAY, json!({}), result);
+        let text = answer("parlay", PARLAY, json!({}), result);
         assert!(
             text.contains("- **A** (+150)")
                 && text.contains("Combined odds +150: a $25.00 stake pays $62.50"),
@@ -301,7 +334,7 @@ mod tests {
     fn stats_search_and_trend_answers_use_the_results() {
         let text = answer(
             "How many points is LeBron averaging?",
-            intent::STATS,
+            STATS,
             json!({"question": "How many points is LeBron averaging?"}),
             json!({"answer": "LeBron James is averaging 24.8 points per game over his last 10 games.", "source": "DEMO DATA", "demo": true}),
         );
@@ -313,7 +346,7 @@ mod tests {
 
         let text = answer(
             "Search for weather in Denver",
-            intent::SEARCH,
+            SEARCH,
             json!({"query": "weather in Denver", "topic": "general"}),
             json!({"results": [{"title": "Denver forecast: snow", "snippet": "Snow showers, high of 28°F."}, {"title": "Broncos weather watch"}]}),
         );
@@ -321,7 +354,7 @@ mod tests {
 
         let text = answer(
             "LeBron points last 3 games",
-            intent::TRENDS,
+            TRENDS,
             json!({"subject": "LeBron", "stat": "points", "last_n": 3}),
             json!({"subject": "LeBron James", "stat_name": "points", "games": [{"value": 20.0}, {"value": 31.0}, {"value": 27.0}]}),
         );
@@ -332,7 +365,7 @@ mod tests {
     fn tool_errors_and_unknown_shapes_still_read_well() {
         let text = answer(
             "parlay",
-            intent::PARLAY,
+            PARLAY,
             json!({}),
             json!({"error": "legs_count must be between 2 and 10"}),
         );
@@ -342,7 +375,7 @@ mod tests {
         );
         let text = answer(
             "odds",
-            intent::ODDS,
+            ODDS,
             json!({}),
             json!({"summary": "6 NBA games tonight."}),
         );

@@ -54,9 +54,9 @@ impl AgentResponder {
     ) -> Self {
         AgentResponder {
             model,
+            instructions: messages::with_tool_guide(&agent.instructions, &tools),
             tools,
             services,
-            instructions: agent.instructions.clone(),
             temperature: agent.temperature,
             max_tool_rounds: agent.max_tool_rounds,
         }

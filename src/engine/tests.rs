@@ -546,7 +546,7 @@ async fn bad_requests_are_400_with_a_reason() {
 /// For every operation that names a thread, item or attachment: user B gets 404 and A's data
 /// is unchanged.
 #[tokio::test]
-async fn another_users_ids_are_absent_for_every_operation() {
+async fn user_isolation_another_users_ids_are_absent_for_every_operation() {
     let f = fixture().await;
     let (thread_id, events) = f.create("alice", "my secret parlay").await;
     let items = done_items(&events);
@@ -802,4 +802,51 @@ async fn concurrent_turns_are_all_saved_through_the_group_writer() {
         let items = f.items("many", t["id"].as_str().unwrap(), "asc").await;
         assert_eq!(items.len(), 3, "user message, answer, widget");
     }
+}
+
+/// Sends a widget as done, then tries to change it.
+struct LateUpdater;
+
+#[async_trait::async_trait]
+impl Responder for LateUpdater {
+    async fn respond(&self, turn: &mut Turn, _input: TurnInput<'_>) -> Result<(), TurnError> {
+        use crate::protocol::widgets::{Card, Text};
+        let card = |value: &str| -> crate::protocol::WidgetRoot {
+            Card {
+                children: vec![Text {
+                    value: value.into(),
+                    ..Default::default()
+                }
+                .into()],
+                ..Default::default()
+            }
+            .into()
+        };
+        let id = turn.widget_done(card("as sent"), None);
+        turn.emit(crate::protocol::ThreadStreamEvent::widget_root_updated(
+            id,
+            card("changed later"),
+        ));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn an_update_after_done_is_refused_not_sent_and_the_saved_item_stays() {
+    let f = fixture_with(Arc::new(LateUpdater), ActionRegistry::new()).await;
+    let (thread_id, events) = f.create("u1", "card please").await;
+    assert!(
+        !types(&events)
+            .iter()
+            .any(|k| k.starts_with("thread.item.updated")),
+        "{:?}",
+        types(&events)
+    );
+    assert!(!events
+        .iter()
+        .any(|e| e.to_string().contains("changed later")));
+    let stored = f.items("u1", &thread_id, "asc").await;
+    let widget = stored.iter().find(|i| i["type"] == "widget").unwrap();
+    assert!(widget.to_string().contains("as sent"), "{widget}");
+    assert!(!widget.to_string().contains("changed later"));
 }

@@ -141,10 +141,17 @@ impl Turn {
         match &event {
             ThreadStreamEvent::ItemAdded { item } => self.pending.push(item.clone()),
             ThreadStreamEvent::ItemUpdated { item_id, update } => {
-                if let Some(item) = self.pending.iter_mut().find(|i| i.id() == item_id) {
-                    if let Err(e) = item.apply_update(update) {
-                        tracing::warn!(item_id, error = %e, "responder sent an update that does not apply");
-                    }
+                let Some(item) = self.pending.iter_mut().find(|i| i.id() == item_id) else {
+                    // Done items are saved as they were; an update now would show the client
+                    // something a reload cannot, so it is refused rather than sent.
+                    tracing::warn!(
+                        item_id,
+                        "refused an update to an item that is done or unknown"
+                    );
+                    return;
+                };
+                if let Err(e) = item.apply_update(update) {
+                    tracing::warn!(item_id, error = %e, "responder sent an update that does not apply");
                 }
             }
             ThreadStreamEvent::ItemDone { item } | ThreadStreamEvent::ItemReplaced { item } => {

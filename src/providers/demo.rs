@@ -86,6 +86,7 @@ pub fn embedded_bytes() -> usize {
                 + per_sport!(s, "espn/athletes_").len()
                 + per_sport!(s, "espn/teams_").len()
                 + per_sport!(s, "espn/schedules_").len()
+                + super::injuries::DemoInjuries::file(s).len()
         })
         .sum();
     shared.iter().map(|f| f.len()).sum::<usize>() + per_sport

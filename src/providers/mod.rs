@@ -9,7 +9,7 @@
 //! May use: `domain` (nothing needed yet). Used by: `tools`.
 //!
 //! How a tool gets a provider: `set.odds()`, `set.stats()`, `set.game_logs()`,
-//! `set.search()` on the app's [`ProviderSet`]; each is an `Arc<dyn ...>` that already
+//! `set.search()`, `set.injuries()` on the app's [`ProviderSet`]; each is an `Arc<dyn ...>` that already
 //! includes caching, fallback order and (when nothing is configured) demo data.
 
 pub mod cache;
@@ -19,6 +19,7 @@ pub mod demo_providers;
 pub mod error;
 pub mod espn;
 pub mod espn_gamelog;
+pub mod injuries;
 pub mod model;
 pub mod odds_api;
 pub mod search_brave;
@@ -38,6 +39,7 @@ use chrono::{DateTime, Utc};
 
 pub use cache::CacheTtls;
 pub use error::ProviderError;
+pub use injuries::{Injury, InjuryProvider, InjuryReport, InjuryStatus};
 pub use model::*;
 pub use set::{ProviderSet, ProvidersConfig, SearchBackend, ToolKind, ToolProviders};
 

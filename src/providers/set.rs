@@ -5,7 +5,8 @@
 //! - odds: The Odds API (key) → ESPN scoreboard odds (if ESPN is enabled);
 //! - stats: StatMuse (opt-in base URL) → ESPN game logs + our question templates;
 //! - game logs (trend charts): ESPN;
-//! - search: SearXNG / Brave / Tavily in `search_order`, those configured.
+//! - search: SearXNG / Brave / Tavily in `search_order`, those configured;
+//! - injuries: ESPN (if enabled).
 //!
 //! Each tool is a [`Chain`] of cached providers. Demo data is used for a tool only when
 //! nothing is configured for it; it is never appended behind real providers. ESPN needs no
@@ -20,6 +21,7 @@ use super::cache::{CacheTtls, CachedGameLogs, CachedOdds, CachedSearch, CachedSt
 use super::chain::Chain;
 use super::demo::{DemoData, DemoGameLogs, DemoOdds, DemoSearch, DemoStats};
 use super::espn::EspnClient;
+use super::injuries::{DemoInjuries, InjuryProvider};
 use super::odds_api::OddsApiClient;
 use super::search_brave::BraveClient;
 use super::search_searxng::SearxngClient;
@@ -173,6 +175,7 @@ pub enum ToolKind {
     Stats,
     GameLogs,
     Search,
+    Injuries,
 }
 
 /// Which providers serve a tool, in order; `(off)` marks ones the circuit breaker stopped.
@@ -191,6 +194,7 @@ pub struct ProviderSet {
     stats: Arc<Chain<dyn StatsProvider>>,
     game_logs: Arc<Chain<dyn GameLogProvider>>,
     search: Arc<Chain<dyn SearchProvider>>,
+    injuries: Arc<dyn InjuryProvider>,
 }
 
 impl ProviderSet {
@@ -205,6 +209,7 @@ impl ProviderSet {
         let mut stats: Chain<dyn StatsProvider> = Chain::new("stats", backoff);
         let mut game_logs: Chain<dyn GameLogProvider> = Chain::new("game log", backoff);
         let mut search: Chain<dyn SearchProvider> = Chain::new("search", backoff);
+        let mut injuries: Option<Arc<dyn InjuryProvider>> = None;
 
         if let Some(key) = present(&cfg.odds_api_key) {
             let client = OddsApiClient::new(
@@ -233,13 +238,14 @@ impl ProviderSet {
             )?);
             let logs: Arc<dyn GameLogProvider> =
                 Arc::new(CachedGameLogs::new(client.clone(), ttl.game_logs));
-            odds = odds.push(espn::NAME, Arc::new(CachedOdds::new(client, ttl)));
+            odds = odds.push(espn::NAME, Arc::new(CachedOdds::new(client.clone(), ttl)));
             let template = TemplateStats::new(espn::NAME, logs.clone());
             stats = stats.push(
                 espn::NAME,
                 Arc::new(CachedStats::new(Arc::new(template), ttl.stats)),
             );
             game_logs = game_logs.push(espn::NAME, logs);
+            injuries = Some(client);
         }
         for backend in &cfg.search_order {
             let engine: Option<(&'static str, Arc<dyn SearchProvider>)> = match backend {
@@ -270,10 +276,11 @@ impl ProviderSet {
             }
         }
 
+        let clock = cfg.demo_clock.unwrap_or_else(demo::demo_clock);
+        let injuries = injuries.unwrap_or_else(|| Arc::new(DemoInjuries::new(clock)));
         let needs_demo =
             odds.is_empty() || stats.is_empty() || game_logs.is_empty() || search.is_empty();
         if needs_demo {
-            let clock = cfg.demo_clock.unwrap_or_else(demo::demo_clock);
             let data = Arc::new(DemoData::load_at(clock)?);
             if odds.is_empty() {
                 odds = odds.push(demo::SOURCE, Arc::new(DemoOdds::new(data.clone())));
@@ -293,6 +300,7 @@ impl ProviderSet {
             stats: Arc::new(stats),
             game_logs: Arc::new(game_logs),
             search: Arc::new(search),
+            injuries,
         };
         for t in set.describe() {
             tracing::info!(tool = ?t.tool, providers = ?t.providers, demo = t.demo, "providers");
@@ -325,6 +333,11 @@ impl ProviderSet {
         self.search.clone()
     }
 
+    /// For `injury_report` and the parlay slip's injury notes.
+    pub fn injuries(&self) -> Arc<dyn InjuryProvider> {
+        self.injuries.clone()
+    }
+
     /// Current providers per tool (for logs, `/health`, an "about data" footer).
     pub fn describe(&self) -> Vec<ToolProviders> {
         let entry = |tool, providers: Vec<String>| ToolProviders {
@@ -337,6 +350,7 @@ impl ProviderSet {
             entry(ToolKind::Stats, self.stats.describe()),
             entry(ToolKind::GameLogs, self.game_logs.describe()),
             entry(ToolKind::Search, self.search.describe()),
+            entry(ToolKind::Injuries, vec![self.injuries.name().to_owned()]),
         ]
     }
 

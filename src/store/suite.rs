@@ -365,7 +365,7 @@ pub async fn batched_commit_with_forged_owner(s: SharedStore) {
 }
 
 /// User B sees none of A's rows and changes none of them.
-pub async fn other_users_rows_are_absent(s: SharedStore) {
+pub async fn user_isolation_other_users_rows_are_absent(s: SharedStore) {
     let (a, b) = (user(), user());
     let mut t = thread(&a);
     t.title = Some("A's thread".into());
@@ -831,7 +831,7 @@ macro_rules! run_suite {
             case!(batched_commit);
             case!(batched_commit_net_effect);
             case!(batched_commit_with_forged_owner);
-            case!(other_users_rows_are_absent);
+            case!(user_isolation_other_users_rows_are_absent);
             case!(attachments_round_trip);
             case!(bets_are_idempotent);
             case!(ping_reports_latency);

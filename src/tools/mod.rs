@@ -2,16 +2,24 @@
 //! sees is derived from it with schemars), validates them, may stream widgets and progress
 //! through the turn while it runs, and returns compact JSON for the model.
 //!
-//! Adding a tool = one file implementing `TypedTool` + one line in the registry.
+//! Adding a tool = one file implementing `TypedTool` + one line in the registry. The file
+//! declares everything the rest of the app needs to know about the tool: its name and
+//! argument schema, the line it adds to the system prompt (`INSTRUCTIONS`), and how the
+//! offline model recognises and answers it (`OFFLINE`, see offline_skill.rs). Nothing else
+//! keeps a list of tool names. README "Adding a tool" walks through `injury_report`.
 
 pub mod build_parlay;
 pub mod get_odds;
+pub mod injury_report;
 pub mod my_bets;
+pub mod offline_skill;
 pub mod parlay_picks;
+pub mod question;
 pub mod registry;
 pub mod set_limits;
-pub mod statmuse;
+pub mod stats_question;
 pub mod support;
+mod teams;
 pub mod trends;
 pub mod web_search;
 
@@ -22,6 +30,8 @@ mod parlay_tests;
 #[cfg(test)]
 pub(crate) mod testkit;
 
+pub use offline_skill::{priority, OfflineSkill, Route};
+pub use question::Question;
 pub use registry::standard_tools;
 
 use crate::config::BettingConfig;
@@ -67,6 +77,14 @@ pub trait Tool: Send + Sync + 'static {
     fn description(&self) -> &'static str;
     /// JSON schema of the arguments object.
     fn parameters(&self) -> Value;
+    /// The line this tool adds to the system prompt's tool guide ("" for none).
+    fn instructions(&self) -> &'static str {
+        ""
+    }
+    /// How the offline model recognises and answers this tool (`None`: it never calls it).
+    fn offline(&self) -> Option<OfflineSkill> {
+        None
+    }
     /// Runs with raw arguments from the model. Never panics on bad input: invalid JSON or
     /// arguments come back as `{"error": ...}` for the model to correct.
     async fn call(&self, ctx: &mut ToolContext<'_>, arguments: &str) -> Value;
@@ -78,6 +96,10 @@ pub trait TypedTool: Send + Sync + 'static {
     type Args: DeserializeOwned + JsonSchema + Send;
     const NAME: &'static str;
     const DESCRIPTION: &'static str;
+    /// When to use this tool, for the system prompt's tool guide (one or two sentences).
+    const INSTRUCTIONS: &'static str;
+    /// How the offline model recognises and answers this tool.
+    const OFFLINE: OfflineSkill;
     async fn run(&self, ctx: &mut ToolContext<'_>, args: Self::Args) -> Result<Value, ToolError>;
 }
 
@@ -89,6 +111,14 @@ impl<T: TypedTool> Tool for T {
 
     fn description(&self) -> &'static str {
         T::DESCRIPTION
+    }
+
+    fn instructions(&self) -> &'static str {
+        T::INSTRUCTIONS
+    }
+
+    fn offline(&self) -> Option<OfflineSkill> {
+        Some(T::OFFLINE)
     }
 
     fn parameters(&self) -> Value {
@@ -174,6 +204,18 @@ mod tests {
         type Args = EchoArgs;
         const NAME: &'static str = "echo";
         const DESCRIPTION: &'static str = "Echoes its text.";
+        const INSTRUCTIONS: &'static str = "Use echo to repeat text.";
+        const OFFLINE: OfflineSkill = OfflineSkill {
+            routes: &[Route {
+                priority: priority::FALLBACK,
+                read: |q| q.any(&["echo"]).then(|| json!({"text": q.text()})),
+            }],
+            answer: |result, _| result["echo"].as_str().map(str::to_owned),
+            doing: "echo that",
+            examples: &["echo this"],
+            shows: "to hear it back",
+            widgets: &[],
+        };
         async fn run(
             &self,
             _ctx: &mut ToolContext<'_>,

@@ -7,6 +7,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::str_at;
+use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::ledger::summary::summarize;
 use crate::widgets::{ledger::percent_bp, ledger::signed_money, ledger_card};
@@ -27,6 +29,22 @@ impl TypedTool for MyBets {
     const DESCRIPTION: &'static str = "The user's tracked bets (locked in here, never placed \
         with a sportsbook): open and settled bets with results, profit/loss, ROI and average \
         closing-line value (CLV). Use for \"how are my bets doing?\" or \"show my bets\".";
+    const INSTRUCTIONS: &'static str = "The user's own bets, results, ROI and closing-line value come from my_bets; bets are tracked here, never placed with a sportsbook.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[Route {
+            priority: priority::OWN_ACCOUNT,
+            read,
+        }],
+        answer,
+        doing: "read your ledger",
+        examples: &[
+            "How are my bets doing?",
+            "What's my ROI?",
+            "my betting history please",
+        ],
+        shows: "for your tracked bets",
+        widgets: &["ledger"],
+    };
 
     async fn run(&self, ctx: &mut ToolContext<'_>, args: MyBetsArgs) -> Result<Value, ToolError> {
         let limit = args.limit.unwrap_or(10);
@@ -84,4 +102,64 @@ impl TypedTool for MyBets {
             "widget_item_id": item_id,
         }))
     }
+}
+
+// The offline model: questions about "my bets", ROI or record read the ledger.
+
+fn read(q: &Question) -> Option<Value> {
+    const CUES: &[&str] = &[
+        "my bets",
+        "my bet",
+        "my ledger",
+        "my parlays",
+        "my parlay",
+        "my wagers",
+        "my tickets",
+        "bet history",
+        "betting history",
+        "my profit",
+        "my roi",
+        "my clv",
+        "my record",
+    ];
+    q.any(CUES).then(|| json!({}))
+}
+
+fn answer(result: &Value, _args: &Value) -> Option<String> {
+    let open = result.get("open_bets")?.as_u64()?;
+    let settled = result.get("settled_bets")?.as_u64()?;
+    if open + settled == 0 {
+        return Some(
+            "You have no tracked bets yet. Lock in a slip and it shows up here, graded \
+             automatically once its games are final."
+                .into(),
+        );
+    }
+    let mut text = format!(
+        "You have {open} open bet{} ({} at stake) and {settled} settled: {} won, {} lost, {} \
+         pushed or void.",
+        if open == 1 { "" } else { "s" },
+        str_at(result, &["open_stake"])?,
+        result.get("won")?,
+        result.get("lost")?,
+        result.get("push_or_void")?,
+    );
+    if settled > 0 {
+        text.push_str(&format!(
+            " Profit/loss {}",
+            str_at(result, &["profit_loss"])?
+        ));
+        if let Some(roi) = str_at(result, &["roi"]) {
+            text.push_str(&format!(", ROI {roi}"));
+        }
+        text.push('.');
+    }
+    if let Some(clv) = str_at(result, &["average_clv"]) {
+        text.push_str(&format!(
+            " Average closing-line value {clv} over {} bets.",
+            result.get("bets_with_clv")?
+        ));
+    }
+    text.push_str(" These bets are tracked here, not placed with a sportsbook.");
+    Some(text)
 }

@@ -87,6 +87,7 @@ fn leg(
         book_title: book.title.clone(),
         fair_bp: bp(fair),
         previous_price_american: None,
+        injury_note: None,
     }
 }
 

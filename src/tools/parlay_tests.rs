@@ -61,6 +61,19 @@ async fn seed_build_me_a_parlay_with_3_picks() {
         text.contains("3-Leg Parlay") && text.contains("$23.83") && text.contains("Lock It In")
     );
     assert!(text.contains("DEMO DATA"));
+    // Denver's Aaron Gordon is Out in the demo injury report: the Nuggets leg says so, the
+    // others (Lakers: Davis only day-to-day) do not.
+    let notes: Vec<&Value> = r["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["injury_note"])
+        .collect();
+    assert_eq!(
+        notes,
+        vec![&Value::Null, &json!("Aaron Gordon (Out)"), &Value::Null]
+    );
+    assert!(text.contains("Injury: Aaron Gordon (Out)"), "{text}");
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::array_at;
+use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::domain::Cents;
 use crate::ledger::limits::{self, Exposure, LimitChange, LimitKind, UserLimits};
@@ -103,6 +105,23 @@ impl TypedTool for SetLimits {
         daily or weekly stake cap or a weekly loss limit (cents; 0 removes), start a cool-off \
         (24h, 7d, 30d) or self-exclude. Tightening applies at once, loosening after a delay; \
         Lock It In is refused while a limit would be crossed. Call with no arguments to show.";
+    const INSTRUCTIONS: &'static str = "Stake caps, loss limits, cool-offs and self-exclusion go through set_limits; never talk a user out of one.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[Route {
+            priority: priority::SAFETY,
+            read,
+        }],
+        answer,
+        doing: "change your limits",
+        examples: &[
+            "Show my limits",
+            "Set a daily limit of $100",
+            "I need to cool off for a week",
+            "Please self exclude me",
+        ],
+        shows: "for your limits",
+        widgets: &["limits"],
+    };
 
     async fn run(
         &self,
@@ -216,4 +235,67 @@ impl TypedTool for SetLimits {
             "widget_item_id": item_id,
         }))
     }
+}
+
+// The offline model: limit, cool-off and self-exclusion words come first (unless the question
+// talks prices: "the spread's limit"); amounts read as caps.
+
+fn read(q: &Question) -> Option<Value> {
+    const CUES: &[&str] = &[
+        "limit",
+        "limits",
+        "cap",
+        "cool off",
+        "cooling off",
+        "cooloff",
+        "take a break",
+        "self exclude",
+        "self exclusion",
+        "exclude me",
+        "responsible gambling",
+        "gambling problem",
+    ];
+    if !q.any(CUES) || super::get_odds::mentions_prices(q) {
+        return None;
+    }
+    let mut args = serde_json::Map::new();
+    if q.any(&["self exclude", "self exclusion", "exclude me"]) {
+        args.insert("self_exclude".into(), json!(true));
+    } else if q.any(&["cool off", "cooling off", "cooloff", "take a break"]) {
+        let period = if q.any(&["30 days", "month", "30 day"]) {
+            "30d"
+        } else if q.any(&["7 days", "week", "7 day", "a week"]) {
+            "7d"
+        } else {
+            "24h"
+        };
+        args.insert("cool_off".into(), json!(period));
+    } else if let Some(cents) = q.stake_cents() {
+        let key = if q.any(&["loss", "losses", "lose"]) {
+            "weekly_loss_limit_cents"
+        } else if q.any(&["weekly", "week"]) {
+            "weekly_stake_cap_cents"
+        } else {
+            "daily_stake_cap_cents"
+        };
+        args.insert(key.into(), json!(cents));
+    }
+    Some(Value::Object(args))
+}
+
+fn answer(result: &Value, _args: &Value) -> Option<String> {
+    let changes: Vec<&str> = array_at(result, &["changes"])?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut text = if changes.is_empty() {
+        "Here are your limits.".to_owned()
+    } else {
+        changes.join(" ")
+    };
+    text.push_str(
+        " Tightening a limit is immediate; loosening one waits before it applies. If betting \
+         stops being fun, a cool-off or self-exclusion is one message away.",
+    );
+    Some(text)
 }

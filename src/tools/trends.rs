@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::{array_at, str_at};
 use super::support::{provider_failure, SportArg};
+use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{GameLog, GameLogQuery, ProviderError, Sport, SubjectKind};
@@ -88,6 +90,23 @@ impl TypedTool for TrendsChart {
     const DESCRIPTION: &'static str = "Chart a player's or team's stat over their last N games \
         (default points, last 10). Returns each game's value, the average, high and low, the \
         source and as-of time.";
+    const INSTRUCTIONS: &'static str =
+        "Recent form (a stat over the last N games) comes from trends_chart.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[Route {
+            priority: priority::CHART,
+            read,
+        }],
+        answer,
+        doing: "chart that trend",
+        examples: &[
+            "LeBron points over the last 10 games",
+            "Show me Jokic's rebounds trend",
+            "Celtics trend last 8 games",
+        ],
+        shows: "for a trend chart",
+        widgets: &["trend_chart"],
+    };
 
     async fn run(&self, ctx: &mut ToolContext<'_>, args: TrendsArgs) -> Result<Value, ToolError> {
         let subject = args.subject.trim().to_owned();
@@ -166,4 +185,65 @@ impl TypedTool for TrendsChart {
             "widget_item_id": item_id,
         }))
     }
+}
+
+// The offline model: trend words or "last N games" chart a stat; the answer sums the series up.
+
+fn read(q: &Question) -> Option<Value> {
+    let games = q
+        .number_after(&["last", "past"])
+        .filter(|_| q.any(&["games", "game", "starts", "matches"]));
+    if !q.any(&["trend", "trends", "trending", "chart", "graph"]) && games.is_none() {
+        return None;
+    }
+    let subject = q
+        .sport_and_team()
+        .1
+        .or_else(|| q.proper_name())
+        .unwrap_or_else(|| q.text().to_owned());
+    const STATS: &[(&str, &[&str])] = &[
+        ("rebounds", &["rebounds", "rebound", "boards"]),
+        ("assists", &["assists", "assist"]),
+        ("threes", &["threes", "three pointers", "3 pointers"]),
+        ("passing yards", &["passing yards", "passing"]),
+        ("rushing yards", &["rushing yards", "rushing"]),
+        ("receiving yards", &["receiving yards", "receiving"]),
+        ("home runs", &["home runs", "homers"]),
+        ("hits", &["hits"]),
+        ("goals", &["goals"]),
+        ("shots", &["shots"]),
+    ];
+    let stat = STATS
+        .iter()
+        .find(|(_, words)| q.any(words))
+        .map_or("points", |(name, _)| name);
+    Some(json!({"subject": subject, "stat": stat, "last_n": games.unwrap_or(10)}))
+}
+
+fn answer(result: &Value, args: &Value) -> Option<String> {
+    let points = array_at(result, &["games", "points", "values", "series", "data"])?;
+    let values: Vec<f64> = points
+        .iter()
+        .filter_map(|p| {
+            p.as_f64()
+                .or_else(|| p.get("value").and_then(Value::as_f64))
+        })
+        .collect();
+    let subject = str_at(result, &["subject", "name"])
+        .or_else(|| args["subject"].as_str())
+        .unwrap_or("That subject");
+    let stat = str_at(result, &["stat_name", "stat"])
+        .or_else(|| args["stat"].as_str())
+        .unwrap_or("points");
+    if values.is_empty() {
+        return Some(format!("I found no recent games for {subject}."));
+    }
+    let n = values.len();
+    let average = values.iter().sum::<f64>() / n as f64;
+    let high = values.iter().cloned().fold(f64::MIN, f64::max);
+    let low = values.iter().cloned().fold(f64::MAX, f64::min);
+    let last = values[n - 1];
+    Some(format!(
+        "{subject}, {stat} over the last {n} games: average {average:.1}, high {high}, low {low}; most recent {last}."
+    ))
 }

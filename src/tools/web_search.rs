@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::{array_at, str_at, truncate};
 use super::support::provider_failure;
+use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::ids::IdKind;
 use crate::protocol::{ThreadItem, ThreadStreamEvent, WidgetItem};
@@ -43,6 +45,28 @@ impl TypedTool for WebSearchVisual {
     const DESCRIPTION: &'static str = "Search the web or the news (injuries, lineups, weather, \
         previews) and show the results with their sources as they come in. Returns titles, \
         URLs, snippets, the source and as-of time.";
+    const INSTRUCTIONS: &'static str = "News, lineups and weather come from web_search_visual.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[
+            Route {
+                priority: priority::EXPLICIT_SEARCH,
+                read: read_explicit,
+            },
+            Route {
+                priority: priority::FALLBACK,
+                read: read_news,
+            },
+        ],
+        answer,
+        doing: "run that search",
+        examples: &[
+            "Search for weather in Denver",
+            "search: Chiefs odds movement",
+            "Latest news on the Chiefs",
+        ],
+        shows: "for news and weather",
+        widgets: &["search_searching", "search_showing_1", "search_done"],
+    };
 
     async fn run(
         &self,
@@ -138,4 +162,76 @@ impl TypedTool for WebSearchVisual {
             "widget_item_id": id,
         }))
     }
+}
+
+// The offline model: an explicit "search"/"look up" wins over any topic; news and weather words
+// with no better tool search too. The answer lists the first results.
+
+fn read_explicit(q: &Question) -> Option<Value> {
+    q.any(&["search", "look up", "google"])
+        .then(|| search_args(q))
+}
+
+fn read_news(q: &Question) -> Option<Value> {
+    const CUES: &[&str] = &[
+        "news", "injury", "injuries", "injured", "weather", "forecast", "latest",
+    ];
+    q.any(CUES).then(|| search_args(q))
+}
+
+fn search_args(q: &Question) -> Value {
+    let text = q.text();
+    let mut query = text;
+    for prefix in [
+        "search the web for",
+        "search for",
+        "search",
+        "look up",
+        "google",
+    ] {
+        // `get` so a multi-byte character at the cut reads as no match, not a panic.
+        if text
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        {
+            query = text[prefix.len()..].trim_start_matches([' ', ':', ',']);
+            break;
+        }
+    }
+    let query = query.trim_end_matches(['?', '.', '!', ' ']);
+    let query = if query.is_empty() { text } else { query };
+    const NEWS: &[&str] = &[
+        "news",
+        "injury",
+        "injuries",
+        "injured",
+        "latest",
+        "report",
+        "headlines",
+        "rumors",
+        "trade",
+    ];
+    let topic = if q.any(NEWS) { "news" } else { "general" };
+    json!({"query": query, "topic": topic})
+}
+
+fn answer(result: &Value, args: &Value) -> Option<String> {
+    let results = array_at(result, &["results", "items", "sources"])?;
+    let query = args["query"].as_str().unwrap_or("that");
+    let mut text = match results.len() {
+        0 => return Some(format!("I found nothing for “{query}”.")),
+        1 => format!("I found 1 result for “{query}”:"),
+        n => format!("I found {n} results for “{query}”:"),
+    };
+    if let Some(answer) = str_at(result, &["answer", "summary"]) {
+        text = format!("{answer}\n\n{text}");
+    }
+    for item in results.iter().take(3) {
+        let title = str_at(item, &["title", "name"]).unwrap_or("(untitled)");
+        text.push_str(&format!("\n- **{title}**"));
+        if let Some(snippet) = str_at(item, &["snippet", "content", "description"]) {
+            text.push_str(&format!(": {}", truncate(snippet, 160)));
+        }
+    }
+    Some(text)
 }

@@ -213,6 +213,7 @@ fn slip_leg(
         book_title: "DemoBook A (synthetic)".into(),
         fair_bp,
         previous_price_american: None,
+        injury_note: None,
     }
 }
 
@@ -308,6 +309,34 @@ pub fn sample_search() -> SearchResults {
             ),
         ],
         answer: None,
+        provenance: demo_provenance(),
+    }
+}
+
+/// A small NBA injury report on demo provenance: one player out, one day-to-day.
+pub fn sample_injuries() -> InjuryReport {
+    let injury = |player: &str, team: &str, status: &str, detail: &str| Injury {
+        player: player.into(),
+        position: Some("G".into()),
+        team: team.into(),
+        status: InjuryStatus::parse(status),
+        status_text: status.into(),
+        detail: detail.into(),
+        comment: None,
+        updated: Some(at("2025-01-14T15:00:00Z")),
+        return_date: chrono::NaiveDate::from_ymd_opt(2025, 2, 5),
+    };
+    InjuryReport {
+        sport: Sport::Nba,
+        injuries: vec![
+            injury("Luka Dončić", "Dallas Mavericks", "Out", "Left calf strain"),
+            injury(
+                "Austin Reaves",
+                "Los Angeles Lakers",
+                "Day-To-Day",
+                "Right ankle sprain",
+            ),
+        ],
         provenance: demo_provenance(),
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Owns: the six betting widgets — odds board ([`odds_board`]), search progress
 //! ([`search_progress`]), stats answer ([`stats_answer`]), parlay slip ([`parlay_slip`]), trend
-//! chart ([`trend_chart`]), bet receipt ([`bet_receipt`]) and the ledger ([`ledger_card`]) — the board analysis behind the odds
+//! chart ([`trend_chart`]), bet receipt ([`bet_receipt`]), the ledger ([`ledger_card`]), the
+//! limits card ([`limits_card`]) and the injury report ([`injury_card`]) — the board analysis behind the odds
 //! board and the parlay picker ([`board`]: best price per outcome, no-vig fair odds, hold), and
 //! the slip's state ([`slip`]), which travels inside the slip's own action payloads.
 //!
@@ -15,6 +16,7 @@
 
 pub mod board;
 mod common;
+mod injuries;
 pub mod ledger;
 pub mod limits;
 mod odds_board;
@@ -32,6 +34,7 @@ pub use board::{analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAna
 pub use common::{
     eastern_offset, format_local_datetime, format_local_time, format_point, price_text,
 };
+pub use injuries::injury_card;
 pub use ledger::{ledger_card, LedgerRow, LedgerView};
 pub use limits::{limits_card, LimitLine, LimitsView};
 pub use odds_board::odds_board;

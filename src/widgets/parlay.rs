@@ -56,17 +56,21 @@ fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
 fn leg_row(slip: &SlipState, index: usize, format: OddsFormat) -> WidgetComponent {
     let leg = &slip.legs[index];
     let (confidence, color) = leg.confidence();
+    let mut about = vec![
+        bold(leg.pick()),
+        caption(format!(
+            "{} · {} · {}",
+            leg.game(slip.sport),
+            format_local_time(leg.commence_time),
+            leg.book_title
+        )),
+    ];
+    if let Some(note) = &leg.injury_note {
+        about.push(badge(format!("Injury: {note}"), BadgeColor::Danger));
+    }
     let mut children = vec![
         Col {
-            children: vec![
-                bold(leg.pick()),
-                caption(format!(
-                    "{} · {} · {}",
-                    leg.game(slip.sport),
-                    format_local_time(leg.commence_time),
-                    leg.book_title
-                )),
-            ],
+            children: about,
             flex: Some(1.into()),
             ..Default::default()
         }

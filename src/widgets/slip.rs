@@ -45,6 +45,9 @@ pub struct SlipLeg {
     /// Set when a re-quote moved the price: what the bettor saw before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_price_american: Option<i32>,
+    /// Players on this leg's side expected to miss the game ("Luka Dončić (Out)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injury_note: Option<String>,
 }
 
 impl SlipLeg {

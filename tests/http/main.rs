@@ -44,7 +44,7 @@ async fn no_or_forged_credentials_are_401_with_a_json_body() {
 }
 
 #[tokio::test]
-async fn a_minted_client_secret_opens_chatkit_for_its_user_only() {
+async fn user_isolation_a_client_secret_opens_chatkit_for_its_user_only() {
     let s = TestServer::start(|_| {}).await;
     let alice = s.session().await;
     let bob = s.session().await;

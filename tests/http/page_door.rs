@@ -89,7 +89,7 @@ async fn the_page_streams_a_turn_and_lists_it_afterwards() {
 }
 
 #[tokio::test]
-async fn the_page_door_needs_a_user_and_keeps_users_apart() {
+async fn user_isolation_the_page_door_needs_a_user_and_keeps_users_apart() {
     let s = TestServer::start(|_| {}).await;
     let alice = s.guest_cookie().await;
     let bob = s.guest_cookie().await;

@@ -85,3 +85,29 @@ async fn the_four_seed_prompts_stream_their_widgets() {
         assert!(answer(events).contains("DEMO DATA"), "{}", answer(events));
     }
 }
+
+#[tokio::test]
+async fn injury_news_streams_the_injury_card_and_slips_note_who_is_out() {
+    let s = TestServer::start_with_agent().await;
+    let secret = s.session().await;
+
+    let events = ask(&s, &secret, "Any injury news for the Lakers?").await;
+    let card = widgets(&events);
+    assert_eq!(card.len(), 1);
+    assert_eq!(card[0]["status"]["text"], "Injury report: Lakers");
+    let text = card[0].to_string();
+    assert!(
+        text.contains("Anthony Davis (F)") && text.contains("Day-To-Day"),
+        "{text}"
+    );
+    assert!(text.contains("DEMO DATA"), "{text}");
+    let said = answer(&events);
+    assert!(said.contains("Injury report for Lakers"), "{said}");
+    assert!(said.contains("DEMO DATA"), "{said}");
+
+    // The seed parlay's Nuggets leg: Aaron Gordon is Out in the demo report.
+    let events = ask(&s, &secret, "Build me a parlay with 3 picks").await;
+    let slip = widgets(&events)[0].to_string();
+    assert!(slip.contains("Injury: Aaron Gordon (Out)"), "{slip}");
+    assert!(answer(&events).contains("(injury: Aaron Gordon (Out))"));
+}

@@ -2,13 +2,22 @@
 //! right arguments (recording stand-ins for the real tools), and the answer quotes the results.
 
 use super::{assistant_text, done_items, message, types, Fixture, Recorder};
-use crate::agent::intent::{ODDS, PARLAY, SEARCH, STATS, TRENDS};
 use crate::agent::OfflineModel;
 use crate::tools::ToolRegistry;
+use crate::tools::{
+    build_parlay::BuildParlay, get_odds::GetOddsVisual, stats_question::StatmuseQuery,
+    trends::TrendsChart, web_search::WebSearchVisual, TypedTool,
+};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
 type Calls = Arc<Mutex<Vec<Value>>>;
+
+const ODDS: &str = GetOddsVisual::NAME;
+const PARLAY: &str = BuildParlay::NAME;
+const STATS: &str = StatmuseQuery::NAME;
+const SEARCH: &str = WebSearchVisual::NAME;
+const TRENDS: &str = TrendsChart::NAME;
 
 async fn fixture() -> (Fixture, Vec<(&'static str, Calls)>) {
     // Shaped like the real tools' results (src/tools/), with demo provenance.
@@ -53,7 +62,10 @@ async fn fixture() -> (Fixture, Vec<(&'static str, Calls)>) {
         tools = tools.with(tool);
         calls.push((name, recorded));
     }
-    (Fixture::new(Arc::new(OfflineModel), tools, 4).await, calls)
+    (
+        Fixture::new(Arc::new(OfflineModel::default()), tools, 4).await,
+        calls,
+    )
 }
 
 /// What each tool was called with, by name (tools not called left out).

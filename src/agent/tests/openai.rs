@@ -337,6 +337,15 @@ impl TypedTool for TypedEcho {
     type Args = EchoArgs;
     const NAME: &'static str = "typed_echo";
     const DESCRIPTION: &'static str = "Echoes its text.";
+    const INSTRUCTIONS: &'static str = "";
+    const OFFLINE: crate::tools::OfflineSkill = crate::tools::OfflineSkill {
+        routes: &[],
+        answer: |_, _| None,
+        doing: "echo that",
+        examples: &[],
+        shows: "",
+        widgets: &[],
+    };
     async fn run(&self, _ctx: &mut ToolContext<'_>, args: EchoArgs) -> Result<Value, ToolError> {
         Ok(json!({"echo": args.text}))
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 /// Runs `prompt`; returns the event labels, the widgets' copy texts and the answer.
 async fn run(prompt: &str) -> (Vec<String>, Vec<String>, String) {
-    let f = Fixture::new(Arc::new(OfflineModel), standard_tools(), 4).await;
+    let f = Fixture::new(Arc::new(OfflineModel::default()), standard_tools(), 4).await;
     let (thread, events) = f.create(prompt).await;
     let labels = types(&events);
     assert!(

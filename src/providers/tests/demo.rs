@@ -21,7 +21,7 @@ fn dataset_is_labelled_small_and_complete() {
     assert!(m.synthetic);
     assert!(m.label.starts_with("DEMO DATA"));
     assert_eq!(m.demo_clock, demo::DEMO_CLOCK);
-    assert_eq!(m.files.len(), 30);
+    assert_eq!(m.files.len(), 35);
     let bytes = demo::embedded_bytes();
     assert!(bytes < 1_000_000, "demo data is {bytes} bytes");
     assert_eq!(demo_clock().to_rfc3339(), "2025-01-15T17:00:00+00:00");

@@ -1,10 +1,21 @@
 //! Sports and teams as people name them, for the offline model: which league a question is
 //! about and which team it names. Nicknames map to the part of the name the odds feed uses.
 
-use super::intent::Words;
+use super::question::Question;
 
 /// The sport asked about (named, or the team's, else NBA) and the team, if one is named.
-pub(super) fn sport_and_team(w: &Words) -> (&'static str, Option<String>) {
+pub fn sport_and_team(w: &Question) -> (&'static str, Option<String>) {
+    let named = named_sport(w);
+    let team = TEAMS
+        .iter()
+        .filter(|(_, _, sport)| named.is_none_or(|n| n == *sport))
+        .find(|(alias, _, _)| w.has(alias));
+    let sport = named.or(team.map(|t| t.2)).unwrap_or("nba");
+    (sport, team.map(|t| t.1.to_owned()))
+}
+
+/// The league the question names ("NBA", "hockey", "premier league"), if any.
+pub fn named_sport(w: &Question) -> Option<&'static str> {
     const SPORTS: &[(&str, &[&str])] = &[
         ("nba", &["nba", "basketball"]),
         ("nfl", &["nfl", "football", "super bowl"]),
@@ -12,13 +23,7 @@ pub(super) fn sport_and_team(w: &Words) -> (&'static str, Option<String>) {
         ("nhl", &["nhl", "hockey"]),
         ("epl", &["epl", "premier league", "soccer"]),
     ];
-    let named = SPORTS.iter().find(|(_, words)| w.any(words)).map(|s| s.0);
-    let team = TEAMS
-        .iter()
-        .filter(|(_, _, sport)| named.is_none_or(|n| n == *sport))
-        .find(|(alias, _, _)| w.has(alias));
-    let sport = named.or(team.map(|t| t.2)).unwrap_or("nba");
-    (sport, team.map(|t| t.1.to_owned()))
+    SPORTS.iter().find(|(_, words)| w.any(words)).map(|s| s.0)
 }
 
 /// (what people say, the name the odds feed uses part of, sport). Sports in NBA, NFL, MLB, NHL,

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::offline_skill::str_at;
 use super::support::{provider_failure, SportArg};
+use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::StatsQuery;
@@ -34,6 +36,23 @@ impl TypedTool for StatmuseQuery {
     const DESCRIPTION: &'static str = "Answer a sports stats question in plain words (player or \
         team averages, last N games, records). Shows the answer with its table; returns the \
         sentence, the table, the source and as-of time.";
+    const INSTRUCTIONS: &'static str =
+        "Player and team stats come from statmuse_query: ask it the question in plain words.";
+    const OFFLINE: OfflineSkill = OfflineSkill {
+        routes: &[Route {
+            priority: priority::STATS,
+            read,
+        }],
+        answer,
+        doing: "look that stat up",
+        examples: &[
+            "How many points is LeBron averaging?",
+            "Jokic rebounds per game?",
+            "What's the Celtics record this season",
+        ],
+        shows: "for stats",
+        widgets: &["stats_answer"],
+    };
 
     async fn run(&self, ctx: &mut ToolContext<'_>, args: StatmuseArgs) -> Result<Value, ToolError> {
         let question = args.question.trim().to_owned();
@@ -81,4 +100,27 @@ impl TypedTool for StatmuseQuery {
             "widget_item_id": item_id,
         }))
     }
+}
+
+// The offline model: stats words ask the question as typed; the answer is the tool's sentence.
+
+fn read(q: &Question) -> Option<Value> {
+    const CUES: &[&str] = &[
+        "averaging",
+        "average",
+        "averages",
+        "points",
+        "stats",
+        "stat",
+        "how many",
+        "rebounds",
+        "assists",
+        "ppg",
+        "record",
+    ];
+    q.any(CUES).then(|| json!({"question": q.text()}))
+}
+
+fn answer(result: &Value, _args: &Value) -> Option<String> {
+    str_at(result, &["answer", "summary", "text"]).map(str::to_owned)
 }

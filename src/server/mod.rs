@@ -5,6 +5,7 @@ pub mod auth;
 mod chatkit;
 pub mod client_ip;
 mod guest;
+mod headers;
 mod health;
 pub mod limits;
 mod session;
@@ -36,6 +37,9 @@ pub fn router(state: AppState) -> Router {
     let ui_backend = ui_backend(&state);
     let shell_options = LeptosOptions::clone(&state.leptos_options);
     let upload_limit = state.config.app.limits.attachment_max_bytes as usize + 64 * 1024;
+    let [nosniff, no_framing, no_referrer, locked_down_csp] = headers::security_layers();
+    let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
+        .join(state.leptos_options.site_pkg_dir.as_ref());
     Router::new()
         .route("/health", get(health::health))
         .route("/chatkit", post(chatkit::chatkit))
@@ -57,7 +61,15 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(shell_options.clone()),
         )
+        // The built assets, with conditional requests (304) and any precompressed siblings.
+        .nest_service(
+            "/pkg",
+            tower_http::services::ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(headers::revalidate_assets))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guest::guest_cookie,
@@ -94,6 +106,11 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(nosniff)
+        .layer(no_framing)
+        .layer(no_referrer)
+        .layer(locked_down_csp)
+        .layer(headers::compression())
 }
 
 /// The page's door: the engine behind the same auth and turn limits as `POST /chatkit`.

@@ -1,6 +1,8 @@
 //! The browser UI (Leptos components), rendered on the server and hydrated in the browser.
 //! Compiles for both sides: never imports server-only crates.
 
+#[cfg(feature = "ssr")]
+mod csp;
 mod door;
 mod markdown;
 mod page;
@@ -20,6 +22,8 @@ use leptos_router::path;
 pub use page::ProfessorLockPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" class="h-full">

@@ -3,6 +3,7 @@
 //! attachments upload, health, and a client that disconnects mid-turn.
 
 mod budgets;
+mod headers;
 mod page_door;
 mod seed_prompts;
 mod server;

@@ -13,6 +13,9 @@ enum Answering {
     With(Arc<dyn Responder>),
 }
 
+/// The stand-in WASM's repeated content (compressible, as real WASM is).
+pub const ASSET: &[u8] = b"\0asm\x01\0\0\0professor lock stand-in ";
+
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
@@ -65,8 +68,18 @@ impl TestServer {
             Answering::Agent => professor_lock::startup::answering_parts(&config).unwrap(),
             Answering::With(responder) => (responder, ActionRegistry::default()),
         };
+        // A site folder with stand-ins for the built assets, so static serving is tested too.
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("pkg/professor_lock.wasm"), ASSET.repeat(2048)).unwrap();
+        std::fs::write(
+            site.join("pkg/professor_lock.css"),
+            "body{margin:0}\n".repeat(512),
+        )
+        .unwrap();
         let leptos_options = leptos::prelude::LeptosOptions::builder()
             .output_name("professor_lock")
+            .site_root(site.display().to_string())
             .build();
         let state = AppState::build(StateParts {
             leptos_options,

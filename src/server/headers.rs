@@ -1,0 +1,94 @@
+//! What every response carries besides its body: security headers (no framing, no sniffing, no
+//! referrer), compression for pages and static assets (never for streams), and revalidation for
+//! the `/pkg` assets. The page's own Content-Security-Policy, with the per-request nonce Leptos
+//! puts on its inline scripts, is set where the page renders (`ui::csp`); every other response
+//! gets a policy that allows nothing to run and nothing to frame it.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Response};
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// For responses that are not the page: nothing runs, nothing frames them.
+const LOCKED_DOWN_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The security headers, each only where the handler did not set its own (the page's CSP, the
+/// attachment preview's sandbox).
+pub fn security_layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
+    [
+        SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ),
+        SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(LOCKED_DOWN_CSP),
+        ),
+    ]
+}
+
+/// Compresses what is worth it and complete when sent: HTML, CSS, JavaScript, WASM, JSON and
+/// SVG. Streams (SSE and the page's streaming server function, `text/plain`) are never
+/// compressed: an encoder buffers, and a buffered stream is a frozen answer.
+#[derive(Clone, Copy)]
+pub struct CompressibleContent;
+
+impl Predicate for CompressibleContent {
+    fn should_compress<B>(&self, response: &Response<B>) -> bool
+    where
+        B: http_body::Body,
+    {
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        matches!(
+            essence.as_str(),
+            "text/html"
+                | "text/css"
+                | "text/javascript"
+                | "application/javascript"
+                | "application/wasm"
+                | "application/json"
+                | "image/svg+xml"
+        )
+    }
+}
+
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .compress_when(DefaultPredicate::new().and(CompressibleContent))
+}
+
+/// `/pkg` assets keep their names across builds, so browsers must revalidate them (a cheap
+/// 304 through `Last-Modified`) instead of running last week's WASM against today's server.
+pub async fn revalidate_assets(request: Request, next: Next) -> impl IntoResponse {
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    if is_asset && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    response
+}

@@ -61,13 +61,22 @@ pub async fn run() -> Result<(), String> {
     Ok(())
 }
 
+/// The deployment's providers (environment) with the regions the operator chose to quote
+/// (`betting.region` in Leptos.toml).
+pub fn providers_config(config: &Config) -> ProvidersConfig {
+    ProvidersConfig {
+        odds_api_regions: config.app.betting.region.clone(),
+        ..ProvidersConfig::from(&config.providers)
+    }
+}
+
 /// Starts the periodic settlement task over the configured odds provider (the demo data, at
 /// `PL_DEMO_CLOCK`, when none is configured). Several processes may run it on one Postgres.
 pub fn spawn_settlement(
     config: &Config,
     store: crate::store::SharedStore,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
-    let providers = ProviderSet::from_config(&ProvidersConfig::from(&config.providers))
+    let providers = ProviderSet::from_config(&providers_config(config))
         .map_err(|e| format!("data providers: {e}"))?;
     let settlement = crate::ledger::SettlementConfig::from(&config.app.ledger);
     tracing::info!(
@@ -84,7 +93,7 @@ pub fn answering_parts(config: &Config) -> Result<(Arc<dyn Responder>, ActionReg
         tracing::info!("answering with the scripted responder (PL_RESPONDER=scripted)");
         return Ok(crate::engine::scripted_parts());
     }
-    let providers = ProviderSet::from_config(&ProvidersConfig::from(&config.providers))
+    let providers = ProviderSet::from_config(&providers_config(config))
         .map_err(|e| format!("data providers: {e}"))?;
     for tool in providers.describe() {
         tracing::info!(tool = ?tool.tool, providers = ?tool.providers, demo = tool.demo, "data providers");

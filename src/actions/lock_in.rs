@@ -21,8 +21,8 @@ use crate::engine::{ActionHandler, Turn, TurnError};
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
 use crate::store::BetRecord;
-use crate::tools::parlay_picks::requote;
-use crate::tools::support::{bet_limits, check_stake, display_format, fetch_board};
+use crate::tools::parlay_picks::{requote, started};
+use crate::tools::support::{bet_limits, check_stake, display_format, fetch_current_board};
 use crate::tools::ToolServices;
 use crate::widgets::{bet_receipt, parlay_slip, price_text, BetReceipt, LockedLeg, SlipState};
 
@@ -152,12 +152,18 @@ impl LockIn {
             .iter()
             .filter_map(|l| {
                 let old = l.previous_price_american?;
-                Some(format!(
+                let text = format!(
                     "{}: {} → {}",
                     l.pick(),
                     price_text(old, format),
                     price_text(l.price_american, format)
-                ))
+                );
+                // The same price elsewhere: say where.
+                Some(if old == l.price_american {
+                    format!("{text} (now at {})", l.book_title)
+                } else {
+                    text
+                })
             })
             .collect();
         show(
@@ -225,7 +231,17 @@ impl ActionHandler for LockIn {
         let mut markets: Vec<String> = slip.legs.iter().map(|l| l.market.clone()).collect();
         markets.sort();
         markets.dedup();
-        let board = fetch_board(&self.services, slip.sport, markets, None, None)
+        // Every leg, whatever built the slip: no bet on a game that has started.
+        let clock = self.services.providers.odds().now();
+        for leg in &slip.legs {
+            if let Some(refusal) = started(&leg.away, &leg.home, leg.commence_time, clock) {
+                return Err(TurnError::custom(format!(
+                    "{}: {refusal}. Remove the leg or build a new slip.",
+                    leg.pick()
+                )));
+            }
+        }
+        let board = fetch_current_board(&self.services, slip.sport, markets)
             .await
             .map_err(|e| TurnError::custom(e.0))?;
         let mut moved = false;
@@ -238,9 +254,11 @@ impl ActionHandler for LockIn {
                     leg.home
                 ))
             })?;
-            if price == leg.price_american {
+            if price == leg.price_american && book == leg.book {
                 leg.previous_price_american = None;
             } else {
+                // A new price, or the same price now only at another book: the ticket would
+                // name a book the bettor did not choose, so they confirm either way.
                 leg.previous_price_american = Some(leg.price_american);
                 leg.price_american = price;
                 leg.book = book;

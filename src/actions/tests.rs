@@ -262,6 +262,9 @@ async fn invalid_lock_in_payloads_save_nothing() {
     bad_price["slip"]["legs"][0]["price_american"] = json!(50);
     let mut gone = lock_in["payload"].clone();
     gone["slip"]["legs"][0]["event_id"] = json!("no_such_event");
+    // A slip built before tip-off, clicked after it: the demo clock is 17:00 UTC.
+    let mut started = lock_in["payload"].clone();
+    started["slip"]["legs"][1]["commence_time"] = json!("2025-01-15T16:59:00Z");
     let cases = [
         (
             sent(&lock_in, json!({"stake": "0"})),
@@ -307,6 +310,11 @@ async fn invalid_lock_in_payloads_save_nothing() {
             json!({"type": "parlay.lock_in", "payload": gone}),
             None,
             "no longer offered",
+        ),
+        (
+            json!({"type": "parlay.lock_in", "payload": started}),
+            None,
+            "can no longer be bet",
         ),
     ];
     for (action, item, needle) in cases {
@@ -396,4 +404,34 @@ async fn a_moved_price_asks_to_confirm_and_the_confirmation_bets_at_the_new_pric
 async fn confirm_widget(kit: &Kit, thread_id: &str, item_id: &str) -> Value {
     let items = kit.items(thread_id).await;
     items.into_iter().find(|i| i["id"] == item_id).unwrap()["widget"].clone()
+}
+
+#[tokio::test]
+async fn the_same_price_at_another_book_is_confirmed_not_silently_swapped() {
+    let kit = Kit::new().await;
+    let (run, _item_id, slip) = three_leg_slip(&kit).await;
+    let lock_in = find_action(&slip, "parlay.lock_in").unwrap();
+    // The slip says its first leg is at a book that no longer hangs it; the price is the same.
+    let mut payload = lock_in["payload"].clone();
+    payload["slip"]["legs"][0]["book"] = json!("demobook_gone");
+    payload["slip"]["legs"][0]["book_title"] = json!("Gone Book");
+    let events = kit
+        .action(
+            &run.thread_id,
+            None,
+            json!({"type": "parlay.lock_in", "payload": payload}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(error_message(&events), None);
+    assert!(
+        kit.bets("u1").await.is_empty(),
+        "no bet at a book not chosen"
+    );
+    let answer: String = events
+        .iter()
+        .filter(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "assistant_message")
+        .map(|e| e["item"]["content"][0]["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(answer.contains("(now at DemoBook"), "{answer}");
 }

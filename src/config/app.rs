@@ -97,7 +97,29 @@ pub struct BettingConfig {
     pub min_stake_cents: i64,
     pub max_legs: u32,
     pub default_stake_cents: i64,
+    /// The most a ticket may promise to pay (stake included).
+    #[serde(default = "default_max_payout_cents")]
+    pub max_payout_cents: i64,
+    /// Several legs from one game: `refuse` (their outcomes are correlated, so the product of
+    /// independent prices is not a price any book would pay) or `estimate` (allowed, labelled).
+    #[serde(default)]
+    pub same_game: SameGame,
 }
+
+fn default_max_payout_cents() -> i64 {
+    25_000_000
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SameGame {
+    #[default]
+    Refuse,
+    Estimate,
+}
+
+/// The Odds API's regions (`betting.region` is a comma list of them).
+pub const ODDS_API_REGIONS: [&str; 5] = ["us", "us2", "uk", "eu", "au"];
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -160,6 +182,31 @@ impl AppConfig {
             return Err(
                 "betting.default_stake_cents must lie between the min and max stake".into(),
             );
+        }
+        if b.max_payout_cents < b.max_stake_cents {
+            return Err("betting.max_payout_cents must be at least betting.max_stake_cents".into());
+        }
+        if let Some(bad) = b
+            .region
+            .split(',')
+            .map(str::trim)
+            .find(|r| !ODDS_API_REGIONS.contains(r))
+        {
+            return Err(format!(
+                "betting.region: unknown region {bad:?} (use a comma list of {})",
+                ODDS_API_REGIONS.join(", ")
+            ));
+        }
+        if let Some(bad) = b.books.iter().find(|k| {
+            k.is_empty()
+                || !k
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        }) {
+            return Err(format!(
+                "betting.books: {bad:?} is not a bookmaker key (The Odds API keys are lowercase, \
+                 e.g. draftkings, fanduel, williamhill_us)"
+            ));
         }
         if b.max_legs < 2 || b.max_legs > 25 {
             return Err("betting.max_legs must be between 2 and 25".into());
@@ -261,6 +308,31 @@ mod tests {
             ResponsibleGamblingConfig::default()
         );
         assert_eq!(config.responsible_gambling.loosen_delay_hours, 24);
+    }
+
+    #[test]
+    fn house_rules_regions_and_book_keys_are_checked() {
+        let config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml").unwrap();
+        assert_eq!(config.betting.same_game, SameGame::Refuse);
+        assert_eq!(config.betting.max_payout_cents, 25_000_000);
+        assert!(config.betting.books.contains(&"williamhill_us".to_owned()));
+        let text = EMBEDDED_LEPTOS_TOML.replace("region = \"us\"", "region = \"us,mars\"");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(
+            err.contains("betting.region") && err.contains("mars"),
+            "{err}"
+        );
+        let text = EMBEDDED_LEPTOS_TOML.replace("\"williamhill_us\"", "\"Caesars Sportsbook\"");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(err.contains("betting.books"), "{err}");
+        let text =
+            EMBEDDED_LEPTOS_TOML.replace("same_game = \"refuse\"", "same_game = \"estimate\"");
+        let config = AppConfig::parse(&text, "Leptos.toml").unwrap();
+        assert_eq!(config.betting.same_game, SameGame::Estimate);
+        let text =
+            EMBEDDED_LEPTOS_TOML.replace("max_payout_cents = 25000000", "max_payout_cents = 5");
+        let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
+        assert!(err.contains("max_payout_cents"), "{err}");
     }
 
     #[test]

@@ -68,6 +68,16 @@ where
         }
     }
 
+    /// Fetches now, whatever is cached, and keeps the answer for the next reader.
+    pub async fn refresh<F>(&self, key: K, fetch: F) -> ProviderResult<V>
+    where
+        F: std::future::Future<Output = ProviderResult<V>>,
+    {
+        let value = fetch.await?;
+        self.inner.insert(key, value.clone()).await;
+        Ok(value)
+    }
+
     pub async fn get_or_fetch<F>(&self, key: K, fetch: F) -> ProviderResult<V>
     where
         F: std::future::Future<Output = ProviderResult<V>>,
@@ -116,12 +126,19 @@ impl OddsProvider for CachedOdds {
         // every team filter: asking for the Lakers, then the Celtics, costs one request.
         let upstream = OddsQuery {
             team: None,
+            fresh: false,
             ..query.clone()
         };
-        let board = self
-            .odds
-            .get_or_fetch(upstream.clone(), self.inner.odds(&upstream))
-            .await?;
+        // A re-quote at lock-in must see the market now, not the snapshot the slip came from.
+        let board = if query.fresh {
+            self.odds
+                .refresh(upstream.clone(), self.inner.odds(&upstream))
+                .await?
+        } else {
+            self.odds
+                .get_or_fetch(upstream.clone(), self.inner.odds(&upstream))
+                .await?
+        };
         Ok(super::odds_api::board(
             query,
             board.events,

@@ -144,6 +144,9 @@ pub struct OddsQuery {
     pub commence_to: Option<DateTime<Utc>>,
     /// Restrict to these bookmaker keys; empty means the provider's default set.
     pub bookmakers: Vec<String>,
+    /// Bypass caches: the answer must be the provider's current one (re-quotes at lock-in).
+    #[serde(default)]
+    pub fresh: bool,
 }
 
 impl OddsQuery {
@@ -155,6 +158,7 @@ impl OddsQuery {
             commence_from: None,
             commence_to: None,
             bookmakers: Vec::new(),
+            fresh: false,
         }
     }
 

@@ -259,6 +259,13 @@ pub(crate) fn board(
     }
 }
 
+/// The configured book list names The Odds API's keys; ESPN's one embedded book and the demo
+/// dataset's fictional books are never filtered out by it (else an ESPN fallback would show
+/// games with no prices at all).
+fn is_odds_api_key(key: &str) -> bool {
+    !(key.starts_with("espn") || key.starts_with("demobook"))
+}
+
 /// Keeps only the given markets (all when empty) and bookmakers (all when empty); drops
 /// bookmakers left with no market.
 pub(crate) fn select_markets(
@@ -266,9 +273,9 @@ pub(crate) fn select_markets(
     markets: &[String],
     bookmakers: &[String],
 ) -> OddsEvent {
-    event
-        .bookmakers
-        .retain(|b| bookmakers.is_empty() || bookmakers.contains(&b.key));
+    event.bookmakers.retain(|b| {
+        bookmakers.is_empty() || bookmakers.contains(&b.key) || !is_odds_api_key(&b.key)
+    });
     for b in &mut event.bookmakers {
         b.markets
             .retain(|m| markets.is_empty() || markets.contains(&m.key));

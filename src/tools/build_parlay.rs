@@ -137,9 +137,10 @@ impl TypedTool for BuildParlay {
             Some(picks) => {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
                 let analysis = analyze_board(&board);
+                let now = ctx.services.providers.odds().now();
                 let legs = picks
                     .iter()
-                    .map(|p| explicit_pick(&board, &analysis, p))
+                    .map(|p| explicit_pick(&board, &analysis, p, now))
                     .collect::<Result<Vec<_>, _>>()?;
                 (board, legs)
             }

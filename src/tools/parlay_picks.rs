@@ -210,6 +210,7 @@ pub fn explicit_pick(
     board: &OddsBoard,
     analysis: &BoardAnalysis,
     arg: &LegArg,
+    now: DateTime<Utc>,
 ) -> Result<SlipLeg, ToolError> {
     let event = board
         .events
@@ -222,6 +223,10 @@ pub fn explicit_pick(
                 arg.event_id
             ))
         })?;
+    // A pre-game price on a game in play is a free option for the bettor: no book takes it.
+    if let Some(refusal) = started(&event.away_team, &event.home_team, event.commence_time, now) {
+        return Err(ToolError::new(refusal));
+    }
     let market = arg.market.key();
     let (wanted, point) = split_selection(&arg.selection);
     let game = analysis.games.iter().find(|g| g.event_id == event.id);
@@ -263,6 +268,21 @@ pub fn explicit_pick(
         .or_else(|| book_fair(book, market, outcome))
         .unwrap_or_else(|| outcome_implied(outcome));
     Ok(leg(event, market, book, outcome, &fair))
+}
+
+/// Why a leg on this game can no longer be bet, if it has started by the provider's clock.
+pub fn started(
+    away: &str,
+    home: &str,
+    commence_time: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    (commence_time <= now).then(|| {
+        format!(
+            "{away} @ {home} started at {} UTC; its pre-game prices can no longer be bet",
+            commence_time.format("%Y-%m-%d %H:%M")
+        )
+    })
 }
 
 fn outcome_implied(outcome: &Outcome) -> BigRational {

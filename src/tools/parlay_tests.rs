@@ -160,15 +160,43 @@ async fn bad_parlay_arguments_are_errors_the_model_can_fix() {
         assert!(error.contains(needle), "{args} → {error}");
         assert!(no_widgets(&run.events), "{args} streamed a widget");
     }
-    // Same game, different markets: allowed, labelled an estimate.
+    // Same game, different markets: correlated, refused by the default house rules
+    // (`betting.same_game = "refuse"`); the domain tests cover the labelled estimate.
     let sgp = kit
         .run_tool(
             "build_parlay",
             json!({"legs": [{"event_id": magic, "market": "h2h", "selection": "Magic"}, {"event_id": magic, "market": "totals", "selection": "Over"}]}),
         )
         .await;
-    assert_eq!(sgp.result["same_game_estimate"], true, "{}", sgp.result);
-    assert!(widget_text(&sgp.widgets()[0]["widget"]).contains("SGP price will differ"));
+    let error = sgp.result["error"].as_str().unwrap_or_default();
+    assert!(error.contains("same game"), "{}", sgp.result);
+    assert!(no_widgets(&sgp.events));
+}
+
+#[tokio::test]
+async fn a_game_in_play_cannot_be_a_leg() {
+    let kit = Kit::new().await;
+    let board = kit
+        .run_tool("get_odds_visual", json!({"sport": "epl", "market": "h2h"}))
+        .await;
+    // Aston Villa @ Everton kicked off at 16:30 UTC; the demo clock is 17:00 (1–0).
+    let everton = game_id(&board.result, "Everton");
+    let leicester = game_id(&board.result, "Leicester City");
+    let run = kit
+        .run_tool(
+            "build_parlay",
+            json!({"sport": "epl", "legs": [
+                {"event_id": everton, "market": "h2h", "selection": "Everton"},
+                {"event_id": leicester, "market": "h2h", "selection": "Leicester City"}]}),
+        )
+        .await;
+    let error = run.result["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("started") && error.contains("can no longer be bet"),
+        "{}",
+        run.result
+    );
+    assert!(no_widgets(&run.events));
 }
 
 #[tokio::test]

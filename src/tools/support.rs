@@ -7,8 +7,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{ToolError, ToolServices};
-use crate::config::{BettingConfig, OddsFormat as ConfigOddsFormat};
-use crate::domain::{BetLimits, Cents, OddsFormat};
+use crate::config::{BettingConfig, OddsFormat as ConfigOddsFormat, SameGame};
+use crate::domain::{BetLimits, Cents, OddsFormat, SameGamePolicy};
 use crate::providers::{OddsBoard, OddsQuery, ProviderError, Sport, ToolKind};
 use crate::widgets::eastern_offset;
 
@@ -86,6 +86,11 @@ pub fn bet_limits(config: &BettingConfig) -> BetLimits {
     BetLimits {
         max_legs: config.max_legs as usize,
         max_stake: Cents::new(config.max_stake_cents),
+        max_payout: Some(Cents::new(config.max_payout_cents)),
+        same_game: match config.same_game {
+            SameGame::Refuse => SameGamePolicy::Refuse,
+            SameGame::Estimate => SameGamePolicy::Estimate,
+        },
         ..BetLimits::default()
     }
 }
@@ -130,6 +135,27 @@ pub async fn fetch_board(
     team: Option<String>,
     date: Option<NaiveDate>,
 ) -> Result<OddsBoard, ToolError> {
+    query_board(services, sport, markets, team, date, false).await
+}
+
+/// The board as the provider has it now, past every cache: what a lock-in re-quotes against
+/// (one provider request per lock-in).
+pub async fn fetch_current_board(
+    services: &ToolServices,
+    sport: Sport,
+    markets: Vec<String>,
+) -> Result<OddsBoard, ToolError> {
+    query_board(services, sport, markets, None, None, true).await
+}
+
+async fn query_board(
+    services: &ToolServices,
+    sport: Sport,
+    markets: Vec<String>,
+    team: Option<String>,
+    date: Option<NaiveDate>,
+    fresh: bool,
+) -> Result<OddsBoard, ToolError> {
     // Configured books are real sportsbook keys; the demo dataset only has fictional ones.
     let bookmakers = if services.providers.is_demo(ToolKind::Odds) {
         Vec::new()
@@ -140,6 +166,7 @@ pub async fn fetch_board(
         markets,
         team,
         bookmakers,
+        fresh,
         ..OddsQuery::new(sport)
     };
     if let Some(day) = date {

@@ -307,3 +307,31 @@ async fn espn_errors() {
         .expect_err("garbage");
     assert!(matches!(err, ProviderError::Malformed { .. }));
 }
+
+#[test]
+fn the_configured_book_list_never_hides_espns_own_book() {
+    use crate::providers::odds_api::select_markets;
+    let book = |key: &str| Bookmaker {
+        key: key.into(),
+        title: key.into(),
+        last_update: None,
+        markets: vec![Market {
+            key: "h2h".into(),
+            last_update: None,
+            outcomes: vec![],
+        }],
+    };
+    let event = OddsEvent {
+        id: "e".into(),
+        sport_key: "basketball_nba".into(),
+        sport_title: "NBA".into(),
+        commence_time: "2025-01-16T00:00:00Z".parse().unwrap(),
+        home_team: "Orlando Magic".into(),
+        away_team: "Milwaukee Bucks".into(),
+        bookmakers: vec![book("espn_bet"), book("fanduel"), book("draftkings")],
+        provenance: crate::providers::demo::provenance(),
+    };
+    let kept = select_markets(event, &["h2h".into()], &["draftkings".into()]);
+    let keys: Vec<&str> = kept.bookmakers.iter().map(|b| b.key.as_str()).collect();
+    assert_eq!(keys, vec!["espn_bet", "draftkings"]);
+}

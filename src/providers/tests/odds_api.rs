@@ -332,6 +332,23 @@ async fn cache_serves_repeats_and_skips_errors() {
     assert_eq!(server.hits(), 2);
     assert_eq!(server.last().param("markets").as_deref(), Some("h2h"));
 
+    // A re-quote goes to the provider whatever is cached, and refreshes the entry.
+    let fresh = OddsQuery {
+        fresh: true,
+        ..OddsQuery::new(Sport::Nba)
+    };
+    cached.odds(&fresh).await.expect("odds");
+    assert_eq!(server.hits(), 3, "a fresh query must reach the provider");
+    cached
+        .odds(&OddsQuery::new(Sport::Nba))
+        .await
+        .expect("odds");
+    assert_eq!(
+        server.hits(),
+        3,
+        "the refreshed board serves the next reader"
+    );
+
     // Errors are not cached.
     assert!(cached.odds(&OddsQuery::new(Sport::Nhl)).await.is_err());
     assert!(cached.odds(&OddsQuery::new(Sport::Nhl)).await.is_ok());

@@ -13,6 +13,7 @@ use super::support::MarketArg;
 use super::ToolError;
 use crate::domain::{exact, remove_vig, AmericanOdds, BigRational, DevigMethod};
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
+use crate::widgets::board::complete_market_size;
 use crate::widgets::slip::SLIP_MARKETS;
 use crate::widgets::{BoardAnalysis, GameAnalysis, SlipLeg};
 
@@ -52,8 +53,16 @@ fn decimal_of(price: i32) -> Option<crate::domain::DecimalOdds> {
 }
 
 /// The no-vig probability of `outcome` within one book's market.
-fn book_fair(book: &Bookmaker, market: &str, outcome: &Outcome) -> Option<BigRational> {
+fn book_fair(
+    event: &OddsEvent,
+    book: &Bookmaker,
+    market: &str,
+    outcome: &Outcome,
+) -> Option<BigRational> {
     let m = book.markets.iter().find(|m| m.key == market)?;
+    if m.outcomes.len() < complete_market_size(market, event) {
+        return None;
+    }
     let prices: Vec<_> = m
         .outcomes
         .iter()
@@ -265,7 +274,7 @@ pub fn explicit_pick(
     let fair = consensus
         .filter(|o| same_line(o.point, outcome.point))
         .map(|o| o.fair_probability.clone())
-        .or_else(|| book_fair(book, market, outcome))
+        .or_else(|| book_fair(event, book, market, outcome))
         .unwrap_or_else(|| outcome_implied(outcome));
     Ok(leg(event, market, book, outcome, &fair))
 }

@@ -220,6 +220,16 @@ fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> Book
     }
 }
 
+/// How many prices make a market whole enough to de-vig: soccer's moneyline is three-way, and
+/// two prices without the draw would read as a phantom edge.
+pub fn complete_market_size(key: &str, event: &OddsEvent) -> usize {
+    if key == "h2h" && event.sport_key.starts_with("soccer") {
+        3
+    } else {
+        2
+    }
+}
+
 /// The consensus line of a market and its fair probabilities; `None` if no book prices it.
 fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
     // Each book's outcomes for this market, as (line signature, outcomes).
@@ -229,7 +239,7 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
         .filter_map(|b| {
             let m = b.markets.iter().find(|m| m.key == key)?;
             let outcomes = sorted_outcomes(m, event);
-            (outcomes.len() >= 2).then_some((b, outcomes))
+            (outcomes.len() >= complete_market_size(key, event)).then_some((b, outcomes))
         })
         .collect();
     let signature = |o: &[Priced]| -> Vec<(String, Option<u64>)> {
@@ -375,5 +385,38 @@ mod tests {
             analysis.last_update,
             Some("2025-01-15T16:58:00Z".parse().unwrap())
         );
+    }
+
+    #[test]
+    fn a_soccer_moneyline_without_the_draw_is_not_devigged_as_two_way() {
+        let mut board = sample_board();
+        let event = &mut board.events[0];
+        event.sport_key = "soccer_epl".into();
+        // Two books hang only home and away (no draw): no fair probability from them.
+        let analysis = analyze_board(&board);
+        let h2h = analysis.games[0].markets.iter().find(|m| m.key == "h2h");
+        assert!(h2h.is_none(), "{h2h:?}");
+        // Add the draw at one book: that book alone makes the market (three prices).
+        let book = &mut board.events[0].bookmakers[0];
+        let market = book.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
+        market.outcomes.push(crate::providers::Outcome {
+            name: "Draw".into(),
+            price_american: 250,
+            point: None,
+            description: None,
+        });
+        let analysis = analyze_board(&board);
+        let h2h = analysis.games[0]
+            .markets
+            .iter()
+            .find(|m| m.key == "h2h")
+            .unwrap();
+        assert_eq!(h2h.outcomes.len(), 3);
+        let total: BigRational = h2h
+            .outcomes
+            .iter()
+            .map(|o| o.fair_probability.clone())
+            .sum();
+        assert_eq!(total, BigRational::from_integer(1.into()));
     }
 }

@@ -55,7 +55,7 @@ fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
 
 fn leg_row(slip: &SlipState, index: usize, format: OddsFormat) -> WidgetComponent {
     let leg = &slip.legs[index];
-    let (confidence, color) = leg.confidence();
+    let (probability, color) = leg.market_probability_badge();
     let mut about = vec![
         bold(leg.pick()),
         caption(format!(
@@ -75,7 +75,7 @@ fn leg_row(slip: &SlipState, index: usize, format: OddsFormat) -> WidgetComponen
             ..Default::default()
         }
         .into(),
-        badge(confidence, color),
+        badge(probability, color),
         price_view(leg, format),
     ];
     // A parlay needs two legs, so the last two cannot be removed.

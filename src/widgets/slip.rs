@@ -87,14 +87,11 @@ impl SlipLeg {
     }
 
     /// The confidence badge: the no-vig probability and a word for it.
-    pub fn confidence(&self) -> (String, BadgeColor) {
+    /// The badge beside the price: the market's own no-vig win probability. It is what the
+    /// books imply, not our confidence in the pick, and says so.
+    pub fn market_probability_badge(&self) -> (String, BadgeColor) {
         let pct = (self.fair_bp + 50) / 100;
-        let (word, color) = match self.fair_bp {
-            6000.. => ("High", BadgeColor::Success),
-            5000.. => ("Medium", BadgeColor::Info),
-            _ => ("Low", BadgeColor::Warning),
-        };
-        (format!("{pct}% · {word}"), color)
+        (format!("Market {pct}%"), BadgeColor::Secondary)
     }
 
     fn check(&self, n: usize) -> Result<(), String> {
@@ -256,7 +253,7 @@ mod tests {
         assert_eq!(slip.legs[0].pick(), "Los Angeles Lakers -4");
         assert_eq!(slip.legs[1].pick(), "Boston Celtics ML");
         assert_eq!(slip.legs[2].pick(), "Denver Nuggets ML");
-        assert_eq!(slip.legs[0].confidence().0, "52% · Medium");
+        assert_eq!(slip.legs[0].market_probability_badge().0, "Market 52%");
         assert!(!slip.is_same_game());
     }
 }

@@ -73,6 +73,11 @@ impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         AppError::Internal(cause.to_string())
     }
+
+    /// The database is out of reach: 503, and the client may retry.
+    pub fn database_unavailable() -> Self {
+        AppError::Unavailable("the database is unavailable; retry in a moment".into())
+    }
 }
 
 /// How long a client told the service is unavailable waits before retrying.
@@ -88,7 +93,7 @@ impl From<crate::store::StoreError> for AppError {
             e if e.is_unavailable() => {
                 // The driver's text stays in the log; the client learns only that it may retry.
                 tracing::warn!(error = %e, "database unavailable");
-                AppError::Unavailable("the database is unavailable; retry in a moment".into())
+                AppError::database_unavailable()
             }
             other => AppError::Internal(other.to_string()),
         }

@@ -111,7 +111,7 @@ async fn commit_prelude(engine: &Engine, user_id: &str, plan: &Plan) -> Result<(
             }
             WriteFailure::Unavailable(cause) => {
                 tracing::warn!(thread = %plan.thread.id, %cause, "turn refused: database unavailable");
-                AppError::Unavailable("the database is unavailable; retry in a moment".into())
+                AppError::database_unavailable()
             }
             WriteFailure::Failed(cause) => AppError::Internal(cause),
         })

@@ -29,6 +29,10 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
     NotImplemented(String),
+    /// The database is out of reach, or the server is shutting down: nothing was done and the
+    /// same request may succeed shortly (503 with `Retry-After`).
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault of ours; the cause is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -45,6 +49,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,6 +65,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::NotImplemented(_) => "not_implemented",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -67,7 +73,15 @@ impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         AppError::Internal(cause.to_string())
     }
+
+    /// The database is out of reach: 503, and the client may retry.
+    pub fn database_unavailable() -> Self {
+        AppError::Unavailable("the database is unavailable; retry in a moment".into())
+    }
 }
+
+/// How long a client told the service is unavailable waits before retrying.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
 
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
@@ -75,6 +89,12 @@ impl From<crate::store::StoreError> for AppError {
             crate::store::StoreError::InvalidCursor(c) => AppError::InvalidRequest(format!(
                 "cursor {c} does not name an entry of this listing"
             )),
+            crate::store::StoreError::NoRow(what) => AppError::NotFound(what),
+            e if e.is_unavailable() => {
+                // The driver's text stays in the log; the client learns only that it may retry.
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::database_unavailable()
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -91,11 +111,15 @@ impl IntoResponse for AppError {
         }
         let body = json!({"error": {"code": self.code(), "message": self.to_string()}});
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_secs } = self {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs.max(1)),
-            );
+        let retry_after_secs = match self {
+            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs.max(1)),
+            AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -136,6 +160,16 @@ mod tests {
         .await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(body["error"]["message"], "internal error");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_503_with_retry_after_and_no_driver_text() {
+        let pool_timeout = crate::store::StoreError::Database(sqlx::Error::PoolTimedOut);
+        let (status, body, retry) = body_of(AppError::from(pool_timeout)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["code"], "unavailable");
+        assert!(!body.to_string().contains("pool"), "{body}");
+        assert_eq!(retry.as_deref(), Some("5"));
     }
 
     #[tokio::test]

@@ -17,6 +17,22 @@ pub struct AppConfig {
     pub ledger: LedgerConfig,
     #[serde(default)]
     pub responsible_gambling: ResponsibleGamblingConfig,
+    #[serde(default)]
+    pub shutdown: ShutdownConfig,
+}
+
+/// What SIGTERM (or Ctrl-C) does: stop accepting, let running turns finish for at most
+/// `drain_secs`, then commit every queued write and exit.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownConfig {
+    pub drain_secs: u64,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        Self { drain_secs: 20 }
+    }
 }
 
 /// The settlement task (see `ledger::settlement`).
@@ -283,6 +299,9 @@ impl AppConfig {
         if r.self_exclusion_days == 0 {
             return Err("responsible_gambling.self_exclusion_days must be > 0".into());
         }
+        if self.shutdown.drain_secs > 3600 {
+            return Err("shutdown.drain_secs must be at most 3600".into());
+        }
         Ok(())
     }
 }
@@ -308,6 +327,18 @@ mod tests {
             ResponsibleGamblingConfig::default()
         );
         assert_eq!(config.responsible_gambling.loosen_delay_hours, 24);
+        assert_eq!(config.shutdown, ShutdownConfig::default());
+        assert_eq!(config.shutdown.drain_secs, 20);
+    }
+
+    #[test]
+    fn a_file_without_a_shutdown_section_drains_for_the_default() {
+        let start = EMBEDDED_LEPTOS_TOML.find("[shutdown]").unwrap();
+        let without = &EMBEDDED_LEPTOS_TOML[..start];
+        let config = AppConfig::parse(without, "custom.toml").unwrap();
+        assert_eq!(config.shutdown.drain_secs, 20);
+        let text = EMBEDDED_LEPTOS_TOML.replace("drain_secs = 20", "drain_secs = 5");
+        assert_eq!(AppConfig::parse(&text, "t").unwrap().shutdown.drain_secs, 5);
     }
 
     #[test]

@@ -175,6 +175,8 @@ pub(super) async fn answer(
                     req.params.thread_id
                 )));
             }
+            // A deleted thread's turns stop answering (their last writes find no row).
+            engine.cancel_running(user, &req.params.thread_id);
             json(&Empty)
         }
         ChatKitRequest::ListItems(req) => {

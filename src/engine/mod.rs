@@ -21,17 +21,19 @@ mod tests;
 pub use attachments::{to_wire as attachment_wire, AttachmentFiles, AttachmentLinks};
 pub use scripted::{ConfirmAction, CountAction, ScriptedResponder, CONFIRM_ACTION, COUNT_ACTION};
 pub use seams::{ActionHandler, ActionRegistry, Responder, SyncActionContext, TurnInput};
-pub use turn::{AssistantStream, EventSender, Turn, TurnError};
+pub use turn::{AssistantStream, Turn, TurnError};
 pub use writer::WriteQueue;
 
 use crate::error::AppError;
 use crate::protocol::ChatKitRequest;
 use crate::store::SharedStore;
-use futures::Stream;
+use futures::{FutureExt, Stream};
 use std::collections::HashMap;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -98,29 +100,58 @@ impl std::fmt::Debug for Reply {
 /// A turn in progress, as the stop button finds it.
 struct RunningTurn {
     user_id: String,
+    thread_id: String,
     cancel: CancellationToken,
 }
 
-/// The events of a running turn. Dropping it does not stop the turn.
+/// The events of a running turn, each released once the write it announces is durable (in
+/// order: an event waiting holds back the ones after it). Dropping it does not stop the turn.
 pub struct EventStream {
-    rx: mpsc::UnboundedReceiver<Arc<str>>,
+    rx: mpsc::UnboundedReceiver<turn::Outgoing>,
+    /// The next event, waiting for its write.
+    held: Option<turn::Outgoing>,
+}
+
+impl EventStream {
+    fn new(rx: mpsc::UnboundedReceiver<turn::Outgoing>) -> Self {
+        EventStream { rx, held: None }
+    }
+
+    /// Every remaining event (for tests and the UI door's non-streaming uses).
+    pub async fn collect_all(mut self) -> Vec<Arc<str>> {
+        use futures::StreamExt;
+        let mut events = Vec::new();
+        while let Some(event) = self.next().await {
+            events.push(event);
+        }
+        events
+    }
 }
 
 impl Stream for EventStream {
     type Item = Arc<str>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.rx.poll_recv(cx)
-    }
-}
-
-impl EventStream {
-    /// Every remaining event (for tests and the UI door's non-streaming uses).
-    pub async fn collect_all(mut self) -> Vec<Arc<str>> {
-        let mut events = Vec::new();
-        while let Some(event) = self.rx.recv().await {
-            events.push(event);
+        loop {
+            if self.held.is_none() {
+                match self.rx.poll_recv(cx) {
+                    Poll::Ready(Some(out)) => self.held = Some(out),
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            let durable = match self.held.as_mut().and_then(|out| out.after.as_mut()) {
+                None => true,
+                Some(ack) => match ack.poll_unpin(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(result) => matches!(result, Ok(Ok(()))),
+                },
+            };
+            let out = self.held.take();
+            // A write that failed is never announced; the turn ends with an error event.
+            if durable {
+                return Poll::Ready(out.map(|out| out.json));
+            }
         }
-        events
     }
 }
 
@@ -134,9 +165,11 @@ struct Inner {
     limits: EngineLimits,
     /// One permit per running turn (`limits.max_concurrent_turns`).
     turn_slots: Arc<tokio::sync::Semaphore>,
-    /// Running turns by thread id, so an explicit cancel can reach them.
-    /// Running turns by thread id, with the user each belongs to.
-    running: Mutex<HashMap<String, RunningTurn>>,
+    /// Running turns by turn id (a thread may have several), so Stop can reach them.
+    running: Mutex<HashMap<u64, RunningTurn>>,
+    next_turn_id: AtomicU64,
+    /// Set by `drain`: new turns are refused while the running ones finish.
+    draining: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -170,6 +203,8 @@ impl Engine {
                 )),
                 limits: parts.limits,
                 running: Mutex::new(HashMap::new()),
+                next_turn_id: AtomicU64::new(1),
+                draining: AtomicBool::new(false),
             }),
         }
     }
@@ -195,6 +230,11 @@ impl Engine {
         request: ChatKitRequest,
     ) -> Result<Reply, AppError> {
         if request.is_streaming() {
+            if self.inner.draining.load(Ordering::Acquire) {
+                return Err(AppError::Unavailable(
+                    "the server is shutting down; retry in a moment".into(),
+                ));
+            }
             // Held by the turn's task until the turn ends, even if the client goes away.
             let slot = self
                 .inner
@@ -212,18 +252,10 @@ impl Engine {
         }
     }
 
-    /// Stops the running turn of a thread (the UI's stop button): the partial answer is kept.
+    /// Stops the running turns of a thread (the stop button): their partial answers are kept.
     /// Returns whether a turn was running.
     pub async fn cancel_turn(&self, user_id: &str, thread_id: &str) -> Result<bool, AppError> {
-        // The running turn is checked first: a new thread's row may still be in the writer's
-        // queue when its first words are on screen and the user presses Stop.
-        let running = self
-            .running()
-            .get(thread_id)
-            .filter(|turn| turn.user_id == user_id)
-            .map(|turn| turn.cancel.clone());
-        if let Some(cancel) = running {
-            cancel.cancel();
+        if self.cancel_running(user_id, thread_id) {
             return Ok(true);
         }
         if self
@@ -238,9 +270,78 @@ impl Engine {
         Ok(false)
     }
 
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, RunningTurn>> {
+    /// Cancels every running turn of the user's thread; whether there was one.
+    fn cancel_running(&self, user_id: &str, thread_id: &str) -> bool {
+        let running = self.running();
+        let mut cancelled = false;
+        for turn in running
+            .values()
+            .filter(|t| t.user_id == user_id && t.thread_id == thread_id)
+        {
+            turn.cancel.cancel();
+            cancelled = true;
+        }
+        cancelled
+    }
+
+    /// How many turns are running now.
+    pub fn running_turns(&self) -> usize {
+        self.running().len()
+    }
+
+    /// Shutdown: refuses new turns (503), waits up to `limit` for the running ones to end,
+    /// then until everything they queued is committed. Returns how many turns were still
+    /// running at the limit (their writes so far are committed too).
+    pub async fn drain(&self, limit: Duration) -> usize {
+        self.inner.draining.store(true, Ordering::Release);
+        let max = u32::try_from(self.inner.limits.max_concurrent_turns).unwrap_or(u32::MAX);
+        // Every slot free means every turn has ended, its writes flushed.
+        let all_slots = self.inner.turn_slots.acquire_many(max);
+        let left = match tokio::time::timeout(limit, all_slots).await {
+            Ok(_) => 0,
+            Err(_) => self.running_turns(),
+        };
+        self.inner.writer.flush().await;
+        left
+    }
+
+    /// Registers a running turn; the guard removes it when the turn ends (however it ends).
+    fn register_turn(
+        &self,
+        user_id: &str,
+        thread_id: &str,
+        cancel: CancellationToken,
+    ) -> RunningGuard {
+        let id = self.inner.next_turn_id.fetch_add(1, Ordering::Relaxed);
+        self.running().insert(
+            id,
+            RunningTurn {
+                user_id: user_id.to_owned(),
+                thread_id: thread_id.to_owned(),
+                cancel,
+            },
+        );
+        RunningGuard {
+            engine: self.clone(),
+            id,
+        }
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, RunningTurn>> {
         // A poisoned map only means a panic elsewhere; the map itself is still consistent.
         self.inner.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A running turn's entry in `Engine::running`, removed on drop.
+struct RunningGuard {
+    engine: Engine,
+    id: u64,
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        self.engine.running().remove(&self.id);
     }
 }
 

@@ -6,6 +6,7 @@ use super::convert::{item_to_record, thread_to_record};
 use super::json_ops::{action_target, load_item, load_thread};
 use super::seams::{ActionHandler, TurnInput};
 use super::turn::{Turn, TurnError};
+use super::writer::{settled, WriteFailure};
 use super::{Engine, EventStream, RequestContext};
 use crate::error::AppError;
 use crate::ids::{new_id, now, IdKind};
@@ -57,15 +58,10 @@ pub(super) async fn start(
     slot: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<EventStream, AppError> {
     let plan = plan(engine, ctx, request).await?;
+    commit_prelude(engine, &ctx.user_id, &plan).await?;
     let (tx, rx) = mpsc::unbounded_channel();
     let cancel = tokio_util::sync::CancellationToken::new();
-    engine.running().insert(
-        plan.thread.id.clone(),
-        super::RunningTurn {
-            user_id: ctx.user_id.clone(),
-            cancel: cancel.clone(),
-        },
-    );
+    let running = engine.register_turn(&ctx.user_id, &plan.thread.id, cancel.clone());
     let turn = Turn::new(
         ctx.user_id.clone(),
         plan.thread.clone(),
@@ -77,9 +73,48 @@ pub(super) async fn start(
     let engine = engine.clone();
     tokio::spawn(async move {
         run(engine, turn, plan).await;
+        drop(running);
         drop(slot);
     });
-    Ok(EventStream { rx })
+    Ok(EventStream::new(rx))
+}
+
+/// Ack means durable: the new thread and the user's message (or the completed client tool
+/// call) are committed before the stream announces them. One await per turn start, batched
+/// with every other turn's writes by the group-commit writer; if it fails, the client gets a
+/// plain HTTP error and nothing was announced.
+async fn commit_prelude(engine: &Engine, user_id: &str, plan: &Plan) -> Result<(), AppError> {
+    let mut ops = Vec::with_capacity(2);
+    if plan.created {
+        ops.push(WriteOp::CreateThread(thread_to_record(
+            user_id,
+            &plan.thread,
+        )));
+    }
+    match &plan.prelude {
+        Prelude::UserMessage(message) => ops.push(WriteOp::SaveItem(item_to_record(
+            user_id,
+            &ThreadItem::UserMessage(message.clone()),
+        ))),
+        Prelude::SaveSilently(item) => ops.push(WriteOp::SaveItem(item_to_record(user_id, item))),
+        Prelude::Replace(_) | Prelude::None => {}
+    }
+    if ops.is_empty() {
+        return Ok(());
+    }
+    settled(engine.inner.writer.submit(ops))
+        .await
+        .map_err(|failure| match failure {
+            // Deleted between the request's checks and the commit.
+            WriteFailure::NoRow(_) => {
+                AppError::NotFound(format!("thread {} not found", plan.thread.id))
+            }
+            WriteFailure::Unavailable(cause) => {
+                tracing::warn!(thread = %plan.thread.id, %cause, "turn refused: database unavailable");
+                AppError::database_unavailable()
+            }
+            WriteFailure::Failed(cause) => AppError::Internal(cause),
+        })
 }
 
 async fn plan(
@@ -288,11 +323,8 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
     let user_id = turn.user_id().to_owned();
     let cancel = turn.cancellation();
 
+    // The thread and the user's message are durable already (`commit_prelude`).
     if plan.created {
-        turn.persist(vec![WriteOp::SaveThread(thread_to_record(
-            &user_id,
-            &plan.thread,
-        ))]);
         turn.send(&ThreadStreamEvent::thread_created(plan.thread.to_thread()));
     }
     let first_message = match &plan.prelude {
@@ -304,17 +336,14 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
             for attachment in &message.attachments {
                 claim_attachment(&engine, &user_id, &thread_id, &attachment.id).await;
             }
-            turn.emit(ThreadStreamEvent::item_done(ThreadItem::UserMessage(
+            turn.note_item_written();
+            turn.send(&ThreadStreamEvent::item_done(ThreadItem::UserMessage(
                 message,
             )));
             None
         }
-        Prelude::SaveSilently(item) => {
-            turn.persist(vec![WriteOp::SaveItem(item_to_record(&user_id, &item))]);
-            None
-        }
+        Prelude::SaveSilently(_) | Prelude::None => None,
         Prelude::Replace(item) => Some(item),
-        Prelude::None => None,
     };
     turn.send(&ThreadStreamEvent::stream_options(true));
     if let Some(item) = replace_after_options {
@@ -375,14 +404,25 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
         }
     }
     turn.announce_thread();
-    if let Err(cause) = turn.flush().await {
-        tracing::error!(thread = %thread_id, %cause, "turn could not be saved");
-        turn.send(&ThreadStreamEvent::from(ErrorEvent::custom(
-            "This answer could not be saved. Please try again.",
-            true,
-        )));
-    }
-    engine.running().remove(&thread_id);
+    let outcome_label = match turn.settle_writes().await {
+        Ok(()) => outcome_label,
+        // The user deleted the thread while it answered: nothing to save, nothing to say.
+        Err(WriteFailure::NoRow(cause)) => {
+            tracing::info!(thread = %thread_id, %cause, "thread deleted during the turn; its last writes were dropped");
+            "thread_deleted"
+        }
+        Err(failure) => {
+            tracing::error!(thread = %thread_id, cause = %failure, "turn could not be saved");
+            let message = match failure {
+                WriteFailure::Unavailable(_) => {
+                    "The database is unavailable, so this answer was not saved. Please try again in a moment."
+                }
+                _ => "This answer could not be saved. Please try again.",
+            };
+            turn.send(&ThreadStreamEvent::from(ErrorEvent::custom(message, true)));
+            "unsaved"
+        }
+    };
     tracing::info!(
         op = plan.op,
         thread = %thread_id,
@@ -398,10 +438,8 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
 async fn claim_attachment(engine: &Engine, user_id: &str, thread_id: &str, attachment_id: &str) {
     let store = &engine.inner.store;
     if let Ok(Some(mut record)) = store.get_attachment(user_id, attachment_id).await {
+        // The thread row is committed (`commit_prelude`), so the foreign key holds.
         record.thread_id = Some(thread_id.to_owned());
-        // The thread row may not be committed yet on create: keep the link in the record only
-        // after the thread exists (foreign key), so queue it behind the thread's write.
-        let _ = engine.inner.writer.submit(Vec::new()).await;
         if let Err(e) = store.save_attachment(&record).await {
             tracing::warn!(attachment = attachment_id, error = %e, "could not link attachment to thread");
         }

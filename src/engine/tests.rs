@@ -804,6 +804,316 @@ async fn concurrent_turns_are_all_saved_through_the_group_writer() {
     }
 }
 
+impl EventStream {
+    async fn collect_all_values(self) -> Vec<Value> {
+        self.collect_all()
+            .await
+            .iter()
+            .map(|e| serde_json::from_str(e).unwrap())
+            .collect()
+    }
+}
+
+/// Streams a message in two steps the test releases: "one " (a delta, no write), then the
+/// message's `done`, a second message and its `done`.
+struct SteppedResponder {
+    steps: Arc<tokio::sync::Semaphore>,
+}
+
+impl SteppedResponder {
+    async fn step(&self) {
+        self.steps.acquire().await.unwrap().forget();
+    }
+}
+
+#[async_trait::async_trait]
+impl Responder for SteppedResponder {
+    async fn respond(&self, turn: &mut Turn, _input: TurnInput<'_>) -> Result<(), TurnError> {
+        self.step().await;
+        let mut first = AssistantStream::start(turn);
+        first.push(turn, "one ");
+        self.step().await;
+        first.finish(turn);
+        turn.stream_assistant_text(["two"]);
+        Ok(())
+    }
+}
+
+async fn next_event(events: &mut EventStream) -> Option<Value> {
+    use futures::StreamExt;
+    tokio::time::timeout(Duration::from_millis(300), events.next())
+        .await
+        .ok()
+        .flatten()
+        .map(|e| serde_json::from_str(&e).unwrap())
+}
+
+async fn stored_text(f: &Fixture, thread_id: &str) -> Vec<String> {
+    f.items("u1", thread_id, "asc")
+        .await
+        .iter()
+        .filter(|i| i["type"] == "assistant_message")
+        .map(|i| i["content"][0]["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Acknowledged means durable: while the writer cannot commit, a turn does not start (its
+/// thread and message are committed before `thread.created`), deltas still flow, and a
+/// `done` waits for its write, holding back what follows it.
+#[tokio::test]
+async fn every_announced_write_is_committed_before_the_client_sees_it() {
+    let steps = Arc::new(tokio::sync::Semaphore::new(0));
+    let f = fixture_with(
+        Arc::new(SteppedResponder {
+            steps: steps.clone(),
+        }),
+        ActionRegistry::new(),
+    )
+    .await;
+    let gate = f.engine.inner.writer.gate.clone();
+
+    let paused = gate.write().await;
+    let engine = f.engine.clone();
+    let body = json!({"type": "threads.create", "params": {"input": input("Nuggets?")}});
+    let mut start = tokio::spawn(async move {
+        engine
+            .handle(&ctx("u1"), body.to_string().as_bytes())
+            .await
+            .unwrap()
+    });
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), &mut start)
+            .await
+            .is_err(),
+        "the turn waits for its thread and message to be committed"
+    );
+    drop(paused);
+    let Reply::Stream(mut events) = start.await.unwrap() else {
+        panic!("expected a stream")
+    };
+    let created = next_event(&mut events).await.unwrap();
+    assert_eq!(created["type"], "thread.created");
+    let thread_id = created["thread"]["id"].as_str().unwrap().to_owned();
+    let message = next_event(&mut events).await.unwrap();
+    assert_eq!(message["item"]["type"], "user_message");
+    let stored = f.items("u1", &thread_id, "asc").await;
+    assert_eq!(
+        stored,
+        vec![message["item"].clone()],
+        "committed when announced"
+    );
+    assert_eq!(
+        next_event(&mut events).await.unwrap()["type"],
+        "stream_options"
+    );
+
+    let paused = gate.write().await;
+    steps.add_permits(1);
+    let flowing: Vec<Value> = [
+        next_event(&mut events).await,
+        next_event(&mut events).await,
+        next_event(&mut events).await,
+    ]
+    .into_iter()
+    .map(|e| e.expect("deltas flow while the writer is paused"))
+    .collect();
+    assert_eq!(
+        types(&flowing),
+        [
+            "thread.item.added:assistant_message",
+            "updated:assistant_message.content_part.added",
+            "updated:assistant_message.content_part.text_delta",
+        ]
+    );
+    steps.add_permits(1);
+    let part_done = next_event(&mut events).await.unwrap();
+    assert_eq!(
+        types(&[part_done]),
+        ["updated:assistant_message.content_part.done"]
+    );
+    assert_eq!(
+        next_event(&mut events).await,
+        None,
+        "the done (and what follows it) waits for its write"
+    );
+    assert!(stored_text(&f, &thread_id).await.is_empty());
+    drop(paused);
+    let done = next_event(&mut events).await.unwrap();
+    assert_eq!(
+        types(std::slice::from_ref(&done)),
+        ["thread.item.done:assistant_message"]
+    );
+    assert_eq!(stored_text(&f, &thread_id).await[0], "one ");
+    let rest: Vec<String> = types(&events.collect_all_values().await);
+    assert!(
+        rest.contains(&"thread.item.done:assistant_message".to_owned()),
+        "{rest:?}"
+    );
+    assert_eq!(stored_text(&f, &thread_id).await, ["one ", "two"]);
+}
+
+/// Answers "slow" messages over about two seconds, anything else at once.
+struct SlowOrFast;
+
+#[async_trait::async_trait]
+impl Responder for SlowOrFast {
+    async fn respond(&self, turn: &mut Turn, input: TurnInput<'_>) -> Result<(), TurnError> {
+        let slow = matches!(input, TurnInput::Message(m) if m.text().contains("slow"));
+        let mut message = AssistantStream::start(turn);
+        for _ in 0..if slow { 40 } else { 1 } {
+            if slow {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            message.push(turn, "word ");
+        }
+        message.finish(turn);
+        Ok(())
+    }
+}
+
+/// Waits (briefly) until `n` turns are running: a turn leaves the map just after its stream ends.
+async fn running_turns_become(f: &Fixture, n: usize) {
+    for _ in 0..50 {
+        if f.engine.running_turns() == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(f.engine.running_turns(), n);
+}
+
+/// Two turns on one thread: when the short one ends, Stop still reaches the long one.
+#[tokio::test]
+async fn stop_reaches_every_running_turn_of_the_thread() {
+    let f = fixture_with(Arc::new(SlowOrFast), ActionRegistry::new()).await;
+    let body = json!({"type": "threads.create", "params": {"input": input("slow answer please")}});
+    let Reply::Stream(mut slow) = f
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    let created = next_event(&mut slow).await.unwrap();
+    let thread_id = created["thread"]["id"].as_str().unwrap().to_owned();
+    // The slow turn has said something before the fast one starts.
+    while let Some(event) = next_event(&mut slow).await {
+        if event["update"]["type"] == "assistant_message.content_part.text_delta" {
+            break;
+        }
+    }
+    let fast = f
+        .stream(
+            "u1",
+            json!({"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": input("quick")}}),
+        )
+        .await
+        .unwrap();
+    assert!(types(&fast).contains(&"thread.item.done:assistant_message".to_owned()));
+    running_turns_become(&f, 1).await;
+
+    assert!(f.engine.cancel_turn("u1", &thread_id).await.unwrap());
+    let rest = tokio::time::timeout(Duration::from_secs(1), slow.collect_all_values())
+        .await
+        .expect("the slow turn stops at once");
+    let partial = rest
+        .iter()
+        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "assistant_message")
+        .expect("its partial answer is kept");
+    assert_ne!(partial["item"]["content"][0]["text"], "word ".repeat(40));
+    running_turns_become(&f, 0).await;
+    assert!(!f.engine.cancel_turn("u1", &thread_id).await.unwrap());
+}
+
+/// A thread deleted while its first turn runs stays deleted: the turn's last writes (its
+/// answer, its title) find no row, nothing announces them, and the turn ends without an error.
+#[tokio::test]
+async fn a_thread_deleted_during_its_first_turn_stays_deleted() {
+    let f = fixture_with(Arc::new(SlowOrFast), ActionRegistry::new()).await;
+    let body = json!({"type": "threads.create", "params": {"input": input("slow one")}});
+    let Reply::Stream(mut events) = f
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    let created = next_event(&mut events).await.unwrap();
+    let thread_id = created["thread"]["id"].as_str().unwrap().to_owned();
+    f.json(
+        "u1",
+        json!({"type": "threads.delete", "params": {"thread_id": thread_id}}),
+    )
+    .await
+    .unwrap();
+    let rest = types(&events.collect_all_values().await);
+    assert!(!rest.iter().any(|t| t == "error"), "{rest:?}");
+    assert!(!rest.iter().any(|t| t == "thread.updated"), "{rest:?}");
+    assert!(
+        !rest.contains(&"thread.item.done:assistant_message".to_owned()),
+        "an answer that was not saved is not announced: {rest:?}"
+    );
+    let gone = f
+        .json(
+            "u1",
+            json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status(), 404);
+    let listed = f
+        .json("u1", json!({"type": "threads.list", "params": {}}))
+        .await
+        .unwrap();
+    assert_eq!(listed["data"], json!([]));
+}
+
+/// Shutdown: new turns are refused with 503 while the running ones finish and are saved;
+/// a turn longer than the limit is counted as cut.
+#[tokio::test]
+async fn drain_refuses_new_turns_and_waits_for_running_ones() {
+    let f = fixture_with(Arc::new(SlowOrFast), ActionRegistry::new()).await;
+    let body = json!({"type": "threads.create", "params": {"input": input("slow please")}});
+    let Reply::Stream(mut events) = f
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    let thread_id = next_event(&mut events).await.unwrap()["thread"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let engine = f.engine.clone();
+    let drain = tokio::spawn(async move { engine.drain(Duration::from_secs(10)).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let refused = f
+        .stream(
+            "u1",
+            json!({"type": "threads.create", "params": {"input": input("another")}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(drain.await.unwrap(), 0, "the running turn finished in time");
+    assert_eq!(stored_text(&f, &thread_id).await, ["word ".repeat(40)]);
+
+    let g = fixture_with(Arc::new(SlowOrFast), ActionRegistry::new()).await;
+    let Reply::Stream(_events) = g
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    assert_eq!(g.engine.drain(Duration::from_millis(100)).await, 1);
+}
+
 /// Sends a widget as done, then tries to change it.
 struct LateUpdater;
 

@@ -3,11 +3,17 @@
 //! removed → deleted, thread changes → saved, hidden items → saved and never sent) and tracks
 //! pending items so a cancelled or failed turn can keep what was already said.
 //!
+//! Acknowledged means durable: an event that announces a write (`done`, `replaced`, `removed`,
+//! `thread.updated`) reaches the client only once the group-commit writer has committed that
+//! write, so everything a client saw survives a crash. The turn never waits for it: the event
+//! travels with its acknowledgement and the door's `EventStream` holds it (and, to keep the
+//! order, what follows it) until then. Deltas between such events flow at once.
+//!
 //! The turn owns nothing of the connection: if the client goes away, sends fail silently and
 //! the turn runs on to the end and is saved.
 
 use super::convert::{item_to_record, thread_to_record};
-use super::writer::{WriteAck, WriteQueue};
+use super::writer::{WriteFailure, WriteQueue, WriteResult};
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{
     AssistantMessageContent, AssistantMessageItem, HiddenContextItem, SdkHiddenContextItem,
@@ -15,6 +21,7 @@ use crate::protocol::{
 };
 use crate::store::{SharedStore, WriteOp};
 use chrono::{DateTime, Utc};
+use futures::future::{FutureExt, Shared};
 use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -44,13 +51,27 @@ impl From<crate::error::AppError> for TurnError {
     fn from(e: crate::error::AppError) -> Self {
         match e {
             crate::error::AppError::Internal(cause) => TurnError::Internal(cause),
+            crate::error::AppError::Unavailable(message) => TurnError::Custom {
+                message,
+                allow_retry: true,
+            },
             other => TurnError::custom(other.to_string()),
         }
     }
 }
 
-/// Serialized events on their way to whichever door started the turn.
-pub type EventSender = mpsc::UnboundedSender<Arc<str>>;
+/// A write's acknowledgement, awaited by both the turn (`flush`) and the door's stream.
+pub(super) type DurableAck = Shared<super::writer::WriteAck>;
+
+/// A serialized event on its way to the door, with the write it announces (if any): the
+/// stream releases it once that write is durable, and drops it if the write failed.
+pub(super) struct Outgoing {
+    pub json: Arc<str>,
+    pub after: Option<DurableAck>,
+}
+
+/// Events on their way to whichever door started the turn.
+pub(super) type EventSender = mpsc::UnboundedSender<Outgoing>;
 
 pub struct Turn {
     user_id: String,
@@ -61,7 +82,8 @@ pub struct Turn {
     events: EventSender,
     client_gone: bool,
     pending: Vec<ThreadItem>,
-    acks: Vec<WriteAck>,
+    acks: Vec<DurableAck>,
+    write_failure: Option<WriteFailure>,
     cancel: CancellationToken,
     items_written: usize,
 }
@@ -85,6 +107,7 @@ impl Turn {
             client_gone: false,
             pending: Vec::new(),
             acks: Vec::new(),
+            write_failure: None,
             cancel,
             items_written: 0,
         }
@@ -128,18 +151,26 @@ impl Turn {
     pub(super) fn announce_thread(&mut self) {
         if self.thread_changed {
             self.thread_changed = false;
-            self.persist(vec![WriteOp::SaveThread(thread_to_record(
+            // An update, never an upsert: a thread deleted during the turn stays deleted.
+            let durable = self.persist(vec![WriteOp::UpdateThread(thread_to_record(
                 &self.user_id,
                 &self.thread,
             ))]);
-            self.send(&ThreadStreamEvent::thread_updated(self.thread.to_thread()));
+            self.send_after(
+                &ThreadStreamEvent::thread_updated(self.thread.to_thread()),
+                Some(durable),
+            );
         }
     }
 
-    /// Sends an event and keeps the store in step with it.
+    /// Sends an event and keeps the store in step with it; an event that announces a write is
+    /// released to the client when that write is durable.
     pub fn emit(&mut self, event: ThreadStreamEvent) {
-        match &event {
-            ThreadStreamEvent::ItemAdded { item } => self.pending.push(item.clone()),
+        let durable = match &event {
+            ThreadStreamEvent::ItemAdded { item } => {
+                self.pending.push(item.clone());
+                None
+            }
             ThreadStreamEvent::ItemUpdated { item_id, update } => {
                 let Some(item) = self.pending.iter_mut().find(|i| i.id() == item_id) else {
                     // Done items are saved as they were; an update now would show the client
@@ -153,42 +184,53 @@ impl Turn {
                 if let Err(e) = item.apply_update(update) {
                     tracing::warn!(item_id, error = %e, "responder sent an update that does not apply");
                 }
+                None
             }
             ThreadStreamEvent::ItemDone { item } | ThreadStreamEvent::ItemReplaced { item } => {
                 self.pending.retain(|p| p.id() != item.id());
                 self.items_written += 1;
-                self.persist(vec![WriteOp::SaveItem(item_to_record(&self.user_id, item))]);
+                Some(self.persist(vec![WriteOp::SaveItem(item_to_record(&self.user_id, item))]))
             }
             ThreadStreamEvent::ItemRemoved { item_id } => {
                 self.pending.retain(|p| p.id() != item_id);
-                self.persist(vec![WriteOp::DeleteItem {
+                Some(self.persist(vec![WriteOp::DeleteItem {
                     user_id: self.user_id.clone(),
                     thread_id: self.thread.id.clone(),
                     item_id: item_id.clone(),
-                }]);
+                }]))
             }
             ThreadStreamEvent::ThreadUpdated { thread } => {
                 self.thread.title = thread.title.clone();
                 self.thread.status = thread.status.clone();
-                self.persist(vec![WriteOp::SaveThread(thread_to_record(
+                Some(self.persist(vec![WriteOp::UpdateThread(thread_to_record(
                     &self.user_id,
                     &self.thread,
-                ))]);
+                ))]))
             }
-            _ => {}
-        }
+            _ => None,
+        };
         if event.is_client_visible() {
-            self.send(&event);
+            self.send_after(&event, durable);
         }
     }
 
+    /// Sends an event that announces no write of this turn (or one already durable).
     pub(super) fn send(&mut self, event: &ThreadStreamEvent) {
+        self.send_after(event, None);
+    }
+
+    /// Sends an event to be released once `after` is durable.
+    fn send_after(&mut self, event: &ThreadStreamEvent, after: Option<DurableAck>) {
         if self.client_gone {
             return;
         }
         match serde_json::to_string(event) {
             Ok(json) => {
-                if self.events.send(Arc::from(json)).is_err() {
+                let out = Outgoing {
+                    json: Arc::from(json),
+                    after,
+                };
+                if self.events.send(out).is_err() {
                     // The door went away; the turn goes on and is saved.
                     self.client_gone = true;
                     tracing::info!(thread = %self.thread.id, "client disconnected; the turn continues");
@@ -198,8 +240,11 @@ impl Turn {
         }
     }
 
-    pub(super) fn persist(&mut self, ops: Vec<WriteOp>) {
-        self.acks.push(self.writer.submit(ops));
+    /// Queues writes with the group-commit writer; returns their acknowledgement.
+    pub(super) fn persist(&mut self, ops: Vec<WriteOp>) -> DurableAck {
+        let ack = self.writer.submit(ops).shared();
+        self.acks.push(ack.clone());
+        ack
     }
 
     /// Saves an item the model should see on later turns but the client never does.
@@ -216,16 +261,26 @@ impl Turn {
 
     /// Waits until every write of this turn so far is durable.
     pub async fn flush(&mut self) -> Result<(), String> {
-        let mut first_error = None;
+        self.settle_writes().await.map_err(|e| e.to_string())
+    }
+
+    /// Waits until every write of this turn so far is settled; the turn's first failed write,
+    /// if any (kept across calls, so a responder's own `flush` hides nothing from the end).
+    pub(super) async fn settle_writes(&mut self) -> WriteResult {
         for ack in self.acks.drain(..) {
             let result = ack
                 .await
-                .unwrap_or_else(|_| Err("the writer stopped".into()));
+                .unwrap_or_else(|_| Err(WriteFailure::Failed("the writer stopped".into())));
             if let Err(e) = result {
-                first_error.get_or_insert(e);
+                self.write_failure.get_or_insert(e);
             }
         }
-        first_error.map_or(Ok(()), Err)
+        self.write_failure.clone().map_or(Ok(()), Err)
+    }
+
+    /// Counts an item the turn start committed and announced itself.
+    pub(super) fn note_item_written(&mut self) {
+        self.items_written += 1;
     }
 
     /// Streams a complete assistant message: added, part added, one delta per chunk, part

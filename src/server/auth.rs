@@ -316,7 +316,13 @@ impl Auth {
                 store.guest_generation(&user).await
             })
             .await
-            .map_err(|e| AppError::internal(format!("guest generation: {e}")))
+            .map_err(|e| {
+                if e.is_unavailable() {
+                    AppError::database_unavailable()
+                } else {
+                    AppError::internal(format!("guest generation: {e}"))
+                }
+            })
     }
 
     /// Ends every guest cookie and guest client secret issued to the user so far.

@@ -134,9 +134,21 @@ fn ui_backend(state: &AppState) -> UiBackend {
     }
 }
 
-/// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+/// Serves until SIGTERM or Ctrl-C, then drains: no new connections or turns, in-flight
+/// requests and running turns get up to `[shutdown] drain_secs` to finish, and every write the
+/// turns queued is committed before this returns.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, shutdown_signal()).await
+}
+
+/// `serve`, stopping when `stop` completes instead of on a signal.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
+    use std::future::IntoFuture;
     // Without TCP_NODELAY every SSE event waits on Nagle + delayed ACKs (~40 ms).
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
@@ -152,10 +164,42 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         }
     });
     tokio::spawn(reclaim_attachments(state.clone()));
+    let engine = state.engine.clone();
+    let drain = Duration::from_secs(state.config.app.shutdown.drain_secs);
+    let stopping = tokio_util::sync::CancellationToken::new();
+    let signalled = stopping.clone();
+    tokio::spawn(async move {
+        stop.await;
+        signalled.cancel();
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(stopping.clone().cancelled_owned())
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result,
+        _ = stopping.cancelled() => {}
+    }
+    // Connections end as their streams end; turns whose clients left run on in the engine, so
+    // both are waited for, under one deadline. New turns are refused from now on.
+    let (connections, left) = tokio::join!(
+        tokio::time::timeout(drain, &mut server),
+        engine.drain(drain)
+    );
+    if left > 0 || connections.is_err() {
+        tracing::warn!(
+            turns_cut = left,
+            drain_secs = drain.as_secs(),
+            "drain time is up; stopping with work still running (its writes so far are committed)"
+        );
+    } else {
+        tracing::info!("drained: every turn finished and was saved");
+    }
+    match connections {
+        Ok(result) => result,
+        Err(_) => Ok(()),
+    }
 }
 
 /// The periodic sweep that removes attachments no thread holds once they are old enough.

@@ -35,16 +35,55 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A write found nothing to write to: the thread is gone (deleted during the turn) or is
+    /// another user's. Never reported as success, so no write is "done" that did not happen.
+    #[error("no row to write: {0}")]
+    NoRow(String),
+}
+
+impl StoreError {
+    /// Whether the database itself is out of reach (down, restarting, pool exhausted) rather
+    /// than the request being wrong: callers answer 503 and the client may retry.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                // Postgres: admin shutdown, crash shutdown, cannot connect now, database
+                // dropped (class 57 operator intervention, 08 connection exception).
+                sqlx::Error::Database(db) => db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57") || c.starts_with("08") || c == "3D000"),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// One write of a turn. Turns hand their writes to the store in batches so concurrent turns can
 /// share a transaction (group commit) instead of paying one commit per event.
+///
+/// Every write but a delete must change exactly one row, or the batch fails with
+/// `StoreError::NoRow` (and nothing of it is applied).
 #[derive(Clone, Debug)]
 pub enum WriteOp {
-    SaveThread(ThreadRecord),
+    /// A new thread. Writing it again for the same owner is harmless; another user's id is
+    /// `NoRow`.
+    CreateThread(ThreadRecord),
+    /// Title, status and metadata of an existing thread. A missing thread is `NoRow`: a thread
+    /// deleted during a turn is never re-created by the turn's last save.
+    UpdateThread(ThreadRecord),
+    /// Inserts or replaces an item; an item whose thread is missing or not the user's is
+    /// `NoRow`.
     SaveItem(ItemRecord),
+    /// Deleting an item that is not there is an explicit no-op: a turn withdraws items it
+    /// streamed but never saved (a cancelled widget), and a deleted thread took its items.
     DeleteItem {
         user_id: String,
         thread_id: String,

@@ -1,10 +1,12 @@
 //! The net effect of a batch of writes, so a group commit can apply it with a few multi-row
 //! statements instead of one statement (one round trip) per write.
 //!
-//! Later writes of the same row replace earlier ones. Threads are applied before items, so an
-//! item never misses a thread saved in the same batch, and deletions come last. When one id is
-//! written under two owners (only a forged or buggy write can do that) the net effect would
-//! depend on the order, so there is none: the caller applies the writes one by one.
+//! Later writes of the same row replace earlier ones; a thread created and then updated in one
+//! batch is created with its latest values. Threads are applied before items, so an item never
+//! misses a thread created in the same batch, and deletions come last. When the net effect
+//! would depend on the order (one id written under two owners, which only a forged or buggy
+//! write does, or a thread updated before it is created) there is none: the caller applies the
+//! writes one by one.
 
 use super::{ItemRecord, ThreadRecord, WriteOp};
 use std::collections::hash_map::{Entry, HashMap};
@@ -24,9 +26,36 @@ pub struct ItemKey<'a> {
 
 #[derive(Debug, Default, PartialEq)]
 pub struct NetWrites<'a> {
-    pub threads: Vec<&'a ThreadRecord>,
+    pub created_threads: Vec<&'a ThreadRecord>,
+    pub updated_threads: Vec<&'a ThreadRecord>,
     pub saved_items: Vec<&'a ItemRecord>,
     pub deleted_items: Vec<ItemKey<'a>>,
+}
+
+enum ThreadWrite<'a> {
+    Create(&'a ThreadRecord),
+    Update(&'a ThreadRecord),
+}
+
+impl<'a> ThreadWrite<'a> {
+    fn record(&self) -> &'a ThreadRecord {
+        match self {
+            ThreadWrite::Create(t) | ThreadWrite::Update(t) => t,
+        }
+    }
+
+    /// The net write of `self` followed by `later`, if it does not depend on the order.
+    fn then(&self, later: ThreadWrite<'a>) -> Option<ThreadWrite<'a>> {
+        if self.record().user_id != later.record().user_id {
+            return None;
+        }
+        match (self, later) {
+            (ThreadWrite::Create(_), later) => Some(ThreadWrite::Create(later.record())),
+            (ThreadWrite::Update(_), ThreadWrite::Update(t)) => Some(ThreadWrite::Update(t)),
+            // Updating a thread before it exists fails on its own; only order tells.
+            (ThreadWrite::Update(_), ThreadWrite::Create(_)) => None,
+        }
+    }
 }
 
 enum ItemWrite<'a> {
@@ -40,6 +69,11 @@ impl<'a> ItemWrite<'a> {
             ItemWrite::Save(i) => (i.user_id.as_str(), i.thread_id.as_str()),
             ItemWrite::Delete(k) => (k.user_id, k.thread_id),
         }
+    }
+
+    /// `later` replaces `self` unless it moves the row to another owner or thread.
+    fn then(&self, later: ItemWrite<'a>) -> Option<ItemWrite<'a>> {
+        (self.owner() == later.owner()).then_some(later)
     }
 }
 
@@ -57,20 +91,12 @@ impl<'a, W> LatestWrites<'a, W> {
         }
     }
 
-    /// Keeps `write` as the row's latest; `None` when the row changes owner.
-    fn record<O: PartialEq>(
-        &mut self,
-        id: &'a str,
-        write: W,
-        owner: impl Fn(&W) -> O,
-    ) -> Option<()> {
+    /// Merges `write` into the row's latest (`then`); `None` when the merge has no net effect.
+    fn record(&mut self, id: &'a str, write: W, then: impl Fn(&W, W) -> Option<W>) -> Option<()> {
         match self.slot.entry(id) {
             Entry::Occupied(slot) => {
                 let earlier = &mut self.rows[*slot.get()];
-                if owner(earlier) != owner(&write) {
-                    return None;
-                }
-                *earlier = write;
+                *earlier = then(earlier, write)?;
             }
             Entry::Vacant(slot) => {
                 slot.insert(self.rows.len());
@@ -87,10 +113,13 @@ pub fn net_effect(ops: &[WriteOp]) -> Option<NetWrites<'_>> {
     let mut items = LatestWrites::new();
     for op in ops {
         match op {
-            WriteOp::SaveThread(t) => {
-                threads.record(&t.id, t, |t: &&ThreadRecord| t.user_id.as_str())?
+            WriteOp::CreateThread(t) => {
+                threads.record(&t.id, ThreadWrite::Create(t), ThreadWrite::then)?
             }
-            WriteOp::SaveItem(i) => items.record(&i.id, ItemWrite::Save(i), ItemWrite::owner)?,
+            WriteOp::UpdateThread(t) => {
+                threads.record(&t.id, ThreadWrite::Update(t), ThreadWrite::then)?
+            }
+            WriteOp::SaveItem(i) => items.record(&i.id, ItemWrite::Save(i), ItemWrite::then)?,
             WriteOp::DeleteItem {
                 user_id,
                 thread_id,
@@ -102,14 +131,17 @@ pub fn net_effect(ops: &[WriteOp]) -> Option<NetWrites<'_>> {
                     thread_id,
                     item_id,
                 }),
-                ItemWrite::owner,
+                ItemWrite::then,
             )?,
         }
     }
-    let mut net = NetWrites {
-        threads: threads.rows,
-        ..NetWrites::default()
-    };
+    let mut net = NetWrites::default();
+    for write in threads.rows {
+        match write {
+            ThreadWrite::Create(t) => net.created_threads.push(t),
+            ThreadWrite::Update(t) => net.updated_threads.push(t),
+        }
+    }
     for write in items.rows {
         match write {
             ItemWrite::Save(item) => net.saved_items.push(item),
@@ -207,15 +239,24 @@ mod tests {
     #[test]
     fn later_writes_of_a_row_replace_earlier_ones() {
         let ops = vec![
-            WriteOp::SaveThread(thread("t", "u", "first")),
+            WriteOp::CreateThread(thread("t", "u", "first")),
             WriteOp::SaveItem(item("a", "t", "u", "a1")),
             WriteOp::SaveItem(item("b", "t", "u", "b1")),
             WriteOp::SaveItem(item("a", "t", "u", "a2")),
-            WriteOp::SaveThread(thread("t", "u", "second")),
+            WriteOp::UpdateThread(thread("t", "u", "second")),
+            WriteOp::UpdateThread(thread("old", "u", "renamed")),
+            WriteOp::UpdateThread(thread("old", "u", "renamed again")),
         ];
         let net = net_effect(&ops).unwrap();
-        assert_eq!(net.threads.len(), 1);
-        assert_eq!(net.threads[0].title.as_deref(), Some("second"));
+        // Created, then renamed in the same batch: created with the new title.
+        assert_eq!(net.created_threads.len(), 1);
+        assert_eq!(net.created_threads[0].title.as_deref(), Some("second"));
+        let updated: Vec<_> = net
+            .updated_threads
+            .iter()
+            .map(|t| t.title.as_deref())
+            .collect();
+        assert_eq!(updated, [Some("renamed again")]);
         let saved: Vec<_> = net
             .saved_items
             .iter()
@@ -254,8 +295,8 @@ mod tests {
     #[test]
     fn one_id_under_two_owners_has_no_net_effect() {
         let stolen_thread = vec![
-            WriteOp::SaveThread(thread("t", "alice", "mine")),
-            WriteOp::SaveThread(thread("t", "mallory", "mine now")),
+            WriteOp::CreateThread(thread("t", "alice", "mine")),
+            WriteOp::UpdateThread(thread("t", "mallory", "mine now")),
         ];
         assert_eq!(net_effect(&stolen_thread), None);
         // Another user's delete must not cancel the owner's save.
@@ -269,6 +310,16 @@ mod tests {
             WriteOp::SaveItem(item("a", "t2", "u", "x")),
         ];
         assert_eq!(net_effect(&other_thread), None);
+    }
+
+    #[test]
+    fn an_update_before_the_create_has_no_net_effect() {
+        // Applied one by one the update fails (no row yet); a net create would hide that.
+        let ops = vec![
+            WriteOp::UpdateThread(thread("t", "u", "early")),
+            WriteOp::CreateThread(thread("t", "u", "first")),
+        ];
+        assert_eq!(net_effect(&ops), None);
     }
 
     #[test]

@@ -210,9 +210,20 @@ fn upsert_items_sql(rows: usize, style: Placeholders) -> String {
     )
 }
 
-/// A dialect's multi-row upserts, one per power-of-two run size.
+/// Updates `rows` existing threads of their owners; a missing one is simply not counted (and
+/// the caller reports it). Never inserts: a thread deleted mid-turn stays deleted.
+fn update_threads_sql(rows: usize, style: Placeholders) -> String {
+    format!(
+        "UPDATE chatkit_threads SET title = v.column3, status = v.column4, metadata = v.column5 \
+         FROM (VALUES {}) AS v WHERE chatkit_threads.id = v.column1 AND chatkit_threads.user_id = v.column2",
+        values_list(rows, 5, style)
+    )
+}
+
+/// A dialect's multi-row writes, one per power-of-two run size.
 struct RowStatements {
     threads: [String; ROW_SIZES],
+    thread_updates: [String; ROW_SIZES],
     items: [String; ROW_SIZES],
 }
 
@@ -220,8 +231,21 @@ impl RowStatements {
     fn new(style: Placeholders) -> Self {
         RowStatements {
             threads: std::array::from_fn(|log2| upsert_threads_sql(1 << log2, style)),
+            thread_updates: std::array::from_fn(|log2| update_threads_sql(1 << log2, style)),
             items: std::array::from_fn(|log2| upsert_items_sql(1 << log2, style)),
         }
+    }
+}
+
+/// `NoRow` unless a write meant for `expected` rows changed all of them.
+fn expect_rows(what: &str, expected: usize, affected: u64) -> StoreResult<()> {
+    if affected == expected as u64 {
+        Ok(())
+    } else {
+        Err(StoreError::NoRow(format!(
+            "{what}: {} of {expected} matched no thread of their user",
+            expected as u64 - affected.min(expected as u64)
+        )))
     }
 }
 
@@ -287,6 +311,28 @@ macro_rules! sql_store {
                 Ok(affected)
             }
 
+            /// Updates existing threads, one statement per power-of-two run; returns the rows
+            /// changed.
+            async fn update_threads(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                threads: &[&ThreadRecord],
+            ) -> StoreResult<u64> {
+                let mut affected = 0;
+                for run in power_of_two_runs(threads) {
+                    let mut query = sqlx::query(sql_for_run(&$rows.thread_updates, run.len()));
+                    for t in run {
+                        query = query
+                            .bind(&t.id)
+                            .bind(&t.user_id)
+                            .bind(&t.title)
+                            .bind(&t.status)
+                            .bind(&t.metadata);
+                    }
+                    affected += query.execute(&mut *conn).await?.rows_affected();
+                }
+                Ok(affected)
+            }
+
             async fn delete_one_item(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 user_id: &str,
@@ -303,7 +349,8 @@ macro_rules! sql_store {
             }
 
             /// Applies a batch: its net effect in a few statements, or write by write when the
-            /// batch has none (see `net_writes`).
+            /// batch has none (see `net_writes`). Any write but a delete that changes no row
+            /// fails the batch with `NoRow`.
             async fn apply(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 ops: &[WriteOp],
@@ -311,17 +358,28 @@ macro_rules! sql_store {
                 let Some(net) = net_effect(ops) else {
                     for op in ops {
                         match op {
-                            WriteOp::SaveThread(t) => Self::upsert_threads(conn, &[t]).await?,
-                            WriteOp::SaveItem(i) => Self::upsert_items(conn, &[i]).await?,
+                            WriteOp::CreateThread(t) => {
+                                expect_rows("new threads", 1, Self::upsert_threads(conn, &[t]).await?)?
+                            }
+                            WriteOp::UpdateThread(t) => {
+                                expect_rows("thread updates", 1, Self::update_threads(conn, &[t]).await?)?
+                            }
+                            WriteOp::SaveItem(i) => {
+                                expect_rows("items", 1, Self::upsert_items(conn, &[i]).await?)?
+                            }
                             WriteOp::DeleteItem { user_id, thread_id, item_id } => {
-                                Self::delete_one_item(conn, user_id, thread_id, item_id).await?
+                                Self::delete_one_item(conn, user_id, thread_id, item_id).await?;
                             }
                         };
                     }
                     return Ok(());
                 };
-                Self::upsert_threads(conn, &net.threads).await?;
-                Self::upsert_items(conn, &net.saved_items).await?;
+                let created = Self::upsert_threads(conn, &net.created_threads).await?;
+                expect_rows("new threads", net.created_threads.len(), created)?;
+                let updated = Self::update_threads(conn, &net.updated_threads).await?;
+                expect_rows("thread updates", net.updated_threads.len(), updated)?;
+                let saved = Self::upsert_items(conn, &net.saved_items).await?;
+                expect_rows("items", net.saved_items.len(), saved)?;
                 for key in &net.deleted_items {
                     Self::delete_one_item(conn, key.user_id, key.thread_id, key.item_id).await?;
                 }

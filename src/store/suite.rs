@@ -273,7 +273,7 @@ pub async fn batched_commit(s: SharedStore) {
     let first = item(&t, false);
     let second = item(&t, false);
     let ops = vec![
-        WriteOp::SaveThread(t.clone()),
+        WriteOp::CreateThread(t.clone()),
         WriteOp::SaveItem(first.clone()),
         WriteOp::SaveItem(second.clone()),
         WriteOp::DeleteItem {
@@ -296,7 +296,7 @@ pub async fn batched_commit(s: SharedStore) {
 pub async fn batched_commit_net_effect(s: SharedStore) {
     let u = user();
     let mut t = thread(&u);
-    let mut ops = vec![WriteOp::SaveThread(t.clone())];
+    let mut ops = vec![WriteOp::CreateThread(t.clone())];
     let items: Vec<ItemRecord> = (0..300).map(|_| item(&t, false)).collect();
     ops.extend(items.iter().cloned().map(WriteOp::SaveItem));
     let mut edited = items[7].clone();
@@ -311,7 +311,7 @@ pub async fn batched_commit_net_effect(s: SharedStore) {
     ops.push(delete(&items[1]));
     ops.push(WriteOp::SaveItem(items[1].clone()));
     t.title = Some("renamed in the same batch".into());
-    ops.push(WriteOp::SaveThread(t.clone()));
+    ops.push(WriteOp::UpdateThread(t.clone()));
     s.commit(&ops).await.unwrap();
 
     assert_eq!(s.get_thread(&u, &t.id).await.unwrap(), Some(t.clone()));
@@ -339,8 +339,9 @@ pub async fn batched_commit_net_effect(s: SharedStore) {
     assert_eq!(left, expected);
 }
 
-/// A batch where one id is written under two owners is applied write by write: the owner's
-/// writes land, the forged ones change nothing.
+/// A batch where one id is written under two owners has no net effect and is applied write by
+/// write: the forged write finds no row of its user, so the batch fails as a whole and nothing
+/// of it lands. The writer then retries turn by turn, and the owner's own writes land alone.
 pub async fn batched_commit_with_forged_owner(s: SharedStore) {
     let (a, b) = (user(), user());
     let t = thread(&a);
@@ -348,20 +349,123 @@ pub async fn batched_commit_with_forged_owner(s: SharedStore) {
     let mut forged_thread = t.clone();
     forged_thread.user_id = b.clone();
     forged_thread.title = Some("taken".into());
-    let ops = vec![
-        WriteOp::SaveThread(t.clone()),
+    let owners = vec![
+        WriteOp::CreateThread(t.clone()),
         WriteOp::SaveItem(kept.clone()),
-        WriteOp::SaveThread(forged_thread),
-        WriteOp::DeleteItem {
-            user_id: b.clone(),
-            thread_id: t.id.clone(),
-            item_id: kept.id.clone(),
-        },
     ];
-    s.commit(&ops).await.unwrap();
+    let mut ops = owners.clone();
+    ops.push(WriteOp::UpdateThread(forged_thread));
+    let err = s.commit(&ops).await.unwrap_err();
+    assert!(matches!(err, StoreError::NoRow(_)), "{err}");
+    assert_eq!(
+        s.get_thread(&a, &t.id).await.unwrap(),
+        None,
+        "all or nothing"
+    );
+
+    s.commit(&owners).await.unwrap();
+    // Another user's delete of the owner's item is a no-op, not a failure.
+    s.commit(&[WriteOp::DeleteItem {
+        user_id: b.clone(),
+        thread_id: t.id.clone(),
+        item_id: kept.id.clone(),
+    }])
+    .await
+    .unwrap();
     assert_eq!(s.get_thread(&a, &t.id).await.unwrap(), Some(t.clone()));
     assert_eq!(s.get_thread(&b, &t.id).await.unwrap(), None);
     assert_eq!(s.get_item(&a, &t.id, &kept.id).await.unwrap(), Some(kept));
+}
+
+fn is_no_row(result: StoreResult<()>) -> bool {
+    matches!(result, Err(StoreError::NoRow(_)))
+}
+
+/// No write is reported done that did not happen: an item for a missing thread, an update of a
+/// missing thread, and a batch holding either of them are `NoRow`, and nothing of such a batch
+/// is applied. Deleting an absent item is the one explicit no-op.
+pub async fn writes_that_change_nothing_are_no_row(s: SharedStore) {
+    let u = user();
+    let missing = thread(&u);
+    assert!(is_no_row(
+        s.commit(&[WriteOp::SaveItem(item(&missing, false))]).await
+    ));
+    assert!(is_no_row(
+        s.commit(&[WriteOp::UpdateThread(missing.clone())]).await
+    ));
+    assert_eq!(
+        s.get_thread(&u, &missing.id).await.unwrap(),
+        None,
+        "an update never creates"
+    );
+
+    // In a batch with good writes (the net-effect path): the whole batch fails.
+    let good = thread(&u);
+    let batch = vec![
+        WriteOp::CreateThread(good.clone()),
+        WriteOp::SaveItem(item(&good, false)),
+        WriteOp::SaveItem(item(&good, false)),
+        WriteOp::SaveItem(item(&missing, false)),
+    ];
+    assert!(is_no_row(s.commit(&batch).await));
+    assert_eq!(s.get_thread(&u, &good.id).await.unwrap(), None);
+    let batch = vec![
+        WriteOp::CreateThread(good.clone()),
+        WriteOp::UpdateThread(missing.clone()),
+    ];
+    assert!(is_no_row(s.commit(&batch).await));
+    assert_eq!(s.get_thread(&u, &good.id).await.unwrap(), None);
+
+    s.commit(&batch[..1]).await.unwrap();
+    s.commit(&[WriteOp::DeleteItem {
+        user_id: u.clone(),
+        thread_id: good.id.clone(),
+        item_id: "msg_never_saved".into(),
+    }])
+    .await
+    .expect("deleting an absent item is a no-op");
+}
+
+/// A thread deleted while its first turn runs stays deleted: the turn's title update and its
+/// later items are `NoRow`, alone or batched with other turns' writes.
+pub async fn a_deleted_thread_stays_deleted(s: SharedStore) {
+    let u = user();
+    let mut t = thread(&u);
+    s.commit(&[
+        WriteOp::CreateThread(t.clone()),
+        WriteOp::SaveItem(item(&t, false)),
+    ])
+    .await
+    .unwrap();
+    assert!(s.delete_thread(&u, &t.id).await.unwrap());
+
+    t.title = Some("Saved at the end of the turn".into());
+    assert!(is_no_row(
+        s.commit(&[WriteOp::UpdateThread(t.clone())]).await
+    ));
+    assert!(is_no_row(
+        s.commit(&[WriteOp::SaveItem(item(&t, false))]).await
+    ));
+    let neighbour = thread(&u);
+    let batch = vec![
+        WriteOp::CreateThread(neighbour.clone()),
+        WriteOp::UpdateThread(t.clone()),
+        WriteOp::SaveItem(item(&t, false)),
+    ];
+    assert!(is_no_row(s.commit(&batch).await));
+    assert_eq!(s.get_thread(&u, &t.id).await.unwrap(), None);
+    assert!(s
+        .list_items(&u, &t.id, &PageQuery::new(10, SortOrder::Asc, None), true)
+        .await
+        .unwrap()
+        .data
+        .is_empty());
+    assert!(s
+        .list_threads(&u, &PageQuery::new(10, SortOrder::Desc, None))
+        .await
+        .unwrap()
+        .data
+        .is_empty());
 }
 
 /// User B sees none of A's rows and changes none of them.
@@ -395,8 +499,13 @@ pub async fn user_isolation_other_users_rows_are_absent(s: SharedStore) {
     stolen.user_id = b.clone();
     stolen.title = Some("mine now".into());
     assert!(!s.update_thread(&stolen).await.unwrap());
-    // An upsert by B with A's thread id must not take the row over either.
-    s.commit(&[WriteOp::SaveThread(stolen.clone())]).await.ok();
+    // Writes by B with A's thread id must not take the row over either, and say so.
+    assert!(is_no_row(
+        s.commit(&[WriteOp::CreateThread(stolen.clone())]).await
+    ));
+    assert!(is_no_row(
+        s.commit(&[WriteOp::UpdateThread(stolen.clone())]).await
+    ));
     assert!(!s.delete_thread(&b, &t.id).await.unwrap());
     assert_eq!(s.get_item(&b, &t.id, &i.id).await.unwrap(), None);
     assert!(s
@@ -831,6 +940,8 @@ macro_rules! run_suite {
             case!(batched_commit);
             case!(batched_commit_net_effect);
             case!(batched_commit_with_forged_owner);
+            case!(writes_that_change_nothing_are_no_row);
+            case!(a_deleted_thread_stays_deleted);
             case!(user_isolation_other_users_rows_are_absent);
             case!(attachments_round_trip);
             case!(bets_are_idempotent);

@@ -445,4 +445,17 @@ async fn health_is_503_when_the_database_is_lost() {
         !health.to_string().contains("password"),
         "no driver detail leaks"
     );
+
+    // A turn or a listing now is a clear, retryable 503, not a 500 or a broken stream.
+    let secret = s.session().await;
+    for body in [
+        json!({"type": "threads.create", "params": {"input": input("Lakers tonight?")}}),
+        json!({"type": "threads.list", "params": {}}),
+    ] {
+        let response = s.post(&secret, body.clone()).await;
+        assert_eq!(response.status(), 503, "{body}");
+        assert!(response.headers().contains_key(header::RETRY_AFTER));
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["error"]["code"], "unavailable", "{body}");
+    }
 }

@@ -122,6 +122,10 @@ pub struct BettingConfig {
     pub same_game: SameGame,
 }
 
+fn default_request_timeout_secs() -> u64 {
+    30
+}
+
 fn default_max_payout_cents() -> i64 {
     25_000_000
 }
@@ -148,6 +152,10 @@ pub struct LimitsConfig {
     pub session_ttl_secs: u64,
     /// How long a guest cookie stays valid without use; every use renews it (rolling).
     pub guest_cookie_ttl_secs: u64,
+    /// Longest a request may take to get its answer's head (a slow upload, a stuck client);
+    /// streams are not cut: their head goes out at once.
+    #[serde(default = "default_request_timeout_secs")]
+    pub request_timeout_secs: u64,
     /// New guest users per client address per hour (page views and sessions without a cookie).
     pub guests_per_hour_per_ip: u32,
     /// Turns started by guests per client address per minute, shared by all its guests.
@@ -259,6 +267,7 @@ impl AppConfig {
                 l.unclaimed_attachment_ttl_secs,
             ),
             ("reclaim_interval_secs", l.reclaim_interval_secs),
+            ("request_timeout_secs", l.request_timeout_secs),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(format!("limits.{key} must be > 0"));

@@ -8,6 +8,7 @@ mod guest;
 mod headers;
 mod health;
 pub mod limits;
+mod page_door;
 mod session;
 mod state;
 mod uploads;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = LeptosOptions::clone(&state.leptos_options);
     let upload_limit = state.config.app.limits.attachment_max_bytes as usize + 64 * 1024;
     let [nosniff, no_framing, no_referrer, locked_down_csp] = headers::security_layers();
+    let request_timeout_secs = state.config.app.limits.request_timeout_secs;
     let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
         .join(state.leptos_options.site_pkg_dir.as_ref());
     Router::new()
@@ -70,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(headers::revalidate_assets))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_door::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guest::guest_cookie,
@@ -111,6 +117,10 @@ pub fn router(state: AppState) -> Router {
         .layer(no_referrer)
         .layer(locked_down_csp)
         .layer(headers::compression())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(request_timeout_secs),
+        ))
 }
 
 /// The page's door: the engine behind the same auth and turn limits as `POST /chatkit`.

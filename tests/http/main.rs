@@ -459,3 +459,61 @@ async fn health_is_503_when_the_database_is_lost() {
         assert_eq!(error["error"]["code"], "unavailable", "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_request_that_stalls_is_cut_off_with_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start(|c| c.app.limits.request_timeout_secs = 1).await;
+    let secret = s.session().await;
+    let address = s.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /chatkit HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {secret}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"type\""
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 512];
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("the server answers a stalled body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+/// Answers in two words, 1.5 s apart.
+struct SlowAnswer;
+
+#[async_trait::async_trait]
+impl professor_lock::engine::Responder for SlowAnswer {
+    async fn respond(
+        &self,
+        turn: &mut professor_lock::engine::Turn,
+        _input: professor_lock::engine::TurnInput<'_>,
+    ) -> Result<(), professor_lock::engine::TurnError> {
+        let mut message = professor_lock::engine::AssistantStream::start(turn);
+        message.push(turn, "Slow ");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        message.push(turn, "answer.");
+        message.finish(turn);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_stream_outlives_the_request_timeout() {
+    let s = TestServer::start_tuned_with_responder(
+        |c| c.app.limits.request_timeout_secs = 1,
+        std::sync::Arc::new(SlowAnswer),
+    )
+    .await;
+    let secret = s.session().await;
+    let (_, events) = s.create_thread(&secret, "hello").await;
+    let answer = events
+        .iter()
+        .find(|e| e["type"] == "thread.item.done" && e["item"]["type"] == "assistant_message")
+        .expect("the whole answer arrives after the timeout");
+    assert_eq!(answer["item"]["content"][0]["text"], "Slow answer.");
+}

@@ -196,3 +196,38 @@ async fn stop_ends_the_turn_and_keeps_what_was_said() {
     let again = cancel(&s, &alice, &thread_id).await;
     assert!(!again.json::<bool>().await.unwrap());
 }
+
+#[tokio::test]
+async fn the_page_door_answers_bad_bodies_with_4xx_not_500() {
+    let s = TestServer::start(|c| c.app.limits.max_body_bytes = 4096).await;
+    let cookie = s.guest_cookie().await;
+    let post = |endpoint: &'static str, body: Vec<u8>, content_type: &'static str| {
+        s.client
+            .post(s.url(&format!("/api/ui/{endpoint}")))
+            .header("cookie", cookie.clone())
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    for endpoint in ["chatkit_call", "chatkit_stream"] {
+        let garbage = post(endpoint, b"{not json".to_vec(), "application/json")
+            .await
+            .unwrap();
+        assert_eq!(garbage.status(), 400, "{endpoint}: malformed JSON");
+        let body: Value = garbage.json().await.unwrap();
+        assert!(body["error"]["message"].as_str().is_some(), "{body}");
+        let wrong_shape = post(endpoint, br#"{"request": 5}"#.to_vec(), "application/json")
+            .await
+            .unwrap();
+        assert_eq!(wrong_shape.status(), 400, "{endpoint}: wrong shape");
+        let huge = format!(r#"{{"request": "{}"}}"#, "x".repeat(10_000));
+        let too_big = post(endpoint, huge.into_bytes(), "application/json")
+            .await
+            .unwrap();
+        assert_eq!(
+            too_big.status(),
+            413,
+            "{endpoint}: over limits.max_body_bytes"
+        );
+    }
+}

@@ -335,3 +335,32 @@ fn the_configured_book_list_never_hides_espns_own_book() {
     let keys: Vec<&str> = kept.bookmakers.iter().map(|b| b.key.as_str()).collect();
     assert_eq!(keys, vec!["espn_bet", "draftkings"]);
 }
+
+#[tokio::test]
+async fn league_injuries_are_fetched_parsed_and_reused() {
+    use crate::providers::injuries::InjuryProvider;
+    const INJURIES: &str = r#"{"injuries":[{"id":"1","displayName":"Atlanta Hawks","injuries":[
+        {"status":"Out","date":"2025-03-10T00:00Z","shortComment":"Young will miss the game.",
+         "athlete":{"id":"4277905","displayName":"Trae Young","position":{"abbreviation":"G"}},
+         "details":{"type":"Knee","detail":"Sprain","side":"Left","returnDate":"2025-03-20"}}]}]}"#;
+    let router = Router::new().route(
+        "/apis/site/v2/sports/basketball/nba/injuries",
+        fixed(200, &[], INJURIES),
+    );
+    let server = MockServer::start(router).await;
+    let espn = EspnClient::new(http(), &server.url, &server.url).expect("client");
+    let report = espn.injuries(Sport::Nba).await.expect("injuries");
+    assert_eq!(report.provenance.source, "ESPN");
+    assert!(!report.provenance.demo);
+    assert_eq!(report.injuries.len(), 1);
+    assert_eq!(report.injuries[0].player, "Trae Young");
+    assert_eq!(report.missing_for("Atlanta Hawks").len(), 1);
+    espn.injuries(Sport::Nba).await.expect("injuries");
+    assert_eq!(
+        server.hits(),
+        1,
+        "the report is reused, not fetched per question"
+    );
+    // Another league is another document; a league ESPN does not answer is an error.
+    assert!(espn.injuries(Sport::Nhl).await.is_err());
+}

@@ -13,7 +13,7 @@ use super::support::MarketArg;
 use super::ToolError;
 use crate::domain::{exact, remove_vig, AmericanOdds, BigRational, DevigMethod};
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
-use crate::widgets::board::complete_market_size;
+use crate::widgets::board::{complete_market_size, is_current};
 use crate::widgets::slip::SLIP_MARKETS;
 use crate::widgets::{BoardAnalysis, GameAnalysis, SlipLeg};
 
@@ -100,22 +100,27 @@ fn leg(
     }
 }
 
-/// Every quote in `event` for `market` and outcome `name` at `point`.
+/// Every current quote (`board::is_current`) in `event` for `market` and outcome `name` at
+/// `point`.
 fn quotes<'a>(
     event: &'a OddsEvent,
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
 ) -> impl Iterator<Item = (&'a Bookmaker, &'a Outcome)> + 'a {
-    event.bookmakers.iter().flat_map(move |b| {
-        b.markets
-            .iter()
-            .filter(move |m| m.key == market)
-            .flat_map(|m| &m.outcomes)
-            .filter(move |o| o.name == name && same_line(o.point, point))
-            .filter(|o| decimal_of(o.price_american).is_some())
-            .map(move |o| (b, o))
-    })
+    event
+        .bookmakers
+        .iter()
+        .filter(move |b| is_current(b, event))
+        .flat_map(move |b| {
+            b.markets
+                .iter()
+                .filter(move |m| m.key == market)
+                .flat_map(|m| &m.outcomes)
+                .filter(move |o| o.name == name && same_line(o.point, point))
+                .filter(|o| decimal_of(o.price_american).is_some())
+                .map(move |o| (b, o))
+        })
 }
 
 fn best<'a>(
@@ -327,5 +332,34 @@ mod tests {
             split_selection("Philadelphia 76ers"),
             ("Philadelphia 76ers".into(), None)
         );
+    }
+
+    #[test]
+    fn a_stale_book_never_prices_a_leg() {
+        use crate::widgets::analyze_board;
+        use crate::widgets::golden::sample_board;
+        let arg = LegArg {
+            event_id: "evt_heat_lakers".into(),
+            market: MarketArg::H2h,
+            selection: "Miami Heat".into(),
+            price_american: None,
+        };
+        let now = "2025-01-15T17:00:00Z".parse().unwrap();
+        let board = sample_board();
+        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
+        assert_eq!((leg.book.as_str(), leg.price_american), ("book_b", 140));
+
+        let mut board = sample_board();
+        let newest = board.events[0].bookmakers[0].last_update.unwrap();
+        board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
+        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
+        assert_eq!((leg.book.as_str(), leg.price_american), ("book_a", 130));
+        // Asking for the stale book's exact price does not bring it back.
+        let arg = LegArg {
+            price_american: Some(140),
+            ..arg
+        };
+        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
+        assert_eq!(leg.price_american, 130);
     }
 }

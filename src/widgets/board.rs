@@ -140,6 +140,20 @@ fn sorted_outcomes(market: &Market, event: &OddsEvent) -> Vec<Priced> {
     outcomes
 }
 
+/// A book whose prices for a game are this much older than the freshest book's is stale: its
+/// number may be gone, so it is never "best", never a leg and never in the fair price.
+pub const STALE_AFTER_SECS: i64 = 900;
+
+/// Whether `book`'s prices for `event` are current (books that give no update time count as
+/// current; so does a lone book).
+pub fn is_current(book: &Bookmaker, event: &OddsEvent) -> bool {
+    let newest = event.bookmakers.iter().filter_map(|b| b.last_update).max();
+    match (book.last_update, newest) {
+        (Some(at), Some(newest)) => (newest - at).num_seconds() <= STALE_AFTER_SECS,
+        _ => true,
+    }
+}
+
 fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => (a - b).abs() < 1e-9,
@@ -148,22 +162,26 @@ fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-/// Every quote for `(market, name, point)` across the game's books.
+/// Every current quote for `(market, name, point)` across the game's books.
 fn quotes_for<'a>(
     event: &'a OddsEvent,
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
 ) -> impl Iterator<Item = (&'a Bookmaker, i32)> + 'a {
-    event.bookmakers.iter().flat_map(move |book| {
-        book.markets
-            .iter()
-            .filter(move |m| m.key == market)
-            .flat_map(|m| &m.outcomes)
-            .filter(move |o| o.name == name && same_line(o.point, point))
-            .filter(|o| decimal(o.price_american).is_some())
-            .map(move |o| (book, o.price_american))
-    })
+    event
+        .bookmakers
+        .iter()
+        .filter(move |book| is_current(book, event))
+        .flat_map(move |book| {
+            book.markets
+                .iter()
+                .filter(move |m| m.key == market)
+                .flat_map(|m| &m.outcomes)
+                .filter(move |o| o.name == name && same_line(o.point, point))
+                .filter(|o| decimal(o.price_american).is_some())
+                .map(move |o| (book, o.price_american))
+        })
 }
 
 fn compare_prices(a: i32, b: i32) -> Ordering {
@@ -189,6 +207,7 @@ fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> Book
                             .iter()
                             .any(|p| compare_prices(*price, *p) == Ordering::Greater);
                         let best = beats_one
+                            && is_current(book, event)
                             && others
                                 .iter()
                                 .all(|p| compare_prices(*price, *p) != Ordering::Less);
@@ -236,6 +255,7 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
     let lines: Vec<(&Bookmaker, Vec<Priced>)> = event
         .bookmakers
         .iter()
+        .filter(|b| is_current(b, event))
         .filter_map(|b| {
             let m = b.markets.iter().find(|m| m.key == key)?;
             let outcomes = sorted_outcomes(m, event);
@@ -418,5 +438,38 @@ mod tests {
             .map(|o| o.fair_probability.clone())
             .sum();
         assert_eq!(total, BigRational::from_integer(1.into()));
+    }
+
+    #[test]
+    fn a_stale_book_is_never_best_and_never_in_the_fair_price() {
+        let mut board = sample_board();
+        // Book B (the better moneyline dog, +140) last moved an hour before book A.
+        let newest = board.events[0].bookmakers[0].last_update.unwrap();
+        board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
+        let analysis = analyze_board(&board);
+        let h2h = analysis.games[0]
+            .markets
+            .iter()
+            .find(|m| m.key == "h2h")
+            .unwrap();
+        assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
+        assert_eq!(h2h.outcomes[0].best.price_american, 130);
+        // Book A alone: 69/119 for the favourite.
+        assert_eq!(
+            h2h.outcomes[1].fair_probability,
+            BigRational::new(69.into(), 119.into())
+        );
+        let (_, stale_ml) = &analysis.games[0].books[1].markets[2];
+        assert!(stale_ml.as_ref().unwrap().quotes.iter().all(|q| !q.best));
+        // Ten minutes behind is within the window: book B's +140 is best again.
+        let mut board = sample_board();
+        board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::minutes(10));
+        let analysis = analyze_board(&board);
+        let h2h = analysis.games[0]
+            .markets
+            .iter()
+            .find(|m| m.key == "h2h")
+            .unwrap();
+        assert_eq!(h2h.outcomes[0].best.book_key, "book_b");
     }
 }

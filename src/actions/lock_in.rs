@@ -26,13 +26,45 @@ use crate::tools::support::{bet_limits, check_stake, display_format, fetch_curre
 use crate::tools::ToolServices;
 use crate::widgets::{bet_receipt, parlay_slip, price_text, BetReceipt, LockedLeg, SlipState};
 
+/// Lock-ins of one user are serialised from the limits check to the bet's insert, so two
+/// slips clicked at once cannot both pass a cap that has room for one. Striped by user so the
+/// memory is fixed; a stripe is held only for those two database steps. (Within one process:
+/// several processes on one Postgres are issue [J].)
+const LOCK_STRIPES: usize = 64;
+
 pub struct LockIn {
     services: Arc<ToolServices>,
+    stripes: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl LockIn {
     pub fn new(services: Arc<ToolServices>) -> Self {
-        Self { services }
+        Self {
+            services,
+            stripes: (0..LOCK_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+        }
+    }
+
+    fn stripe(&self, user_id: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        user_id.hash(&mut hasher);
+        &self.stripes[(hasher.finish() as usize) % LOCK_STRIPES]
+    }
+
+    /// The responsible-gambling limits for a new bet of `stake`, as a refusal the bettor reads.
+    async fn check_limits(&self, turn: &Turn, stake: Cents) -> Result<(), TurnError> {
+        crate::ledger::limits::check_lock_in(
+            turn.store(),
+            turn.user_id(),
+            stake,
+            &self.services.gambling,
+        )
+        .await
+        .map_err(internal)?
+        .map_err(|refusal| TurnError::custom(refusal.to_string()))
     }
 }
 
@@ -217,16 +249,9 @@ impl ActionHandler for LockIn {
             return self.show_receipt(turn, sender, bet, true);
         }
         // Responsible-gambling limits, enforced here (a new bet only; a double click above
-        // shows the bet already placed).
-        crate::ledger::limits::check_lock_in(
-            &store,
-            turn.user_id(),
-            stake,
-            &self.services.gambling,
-        )
-        .await
-        .map_err(internal)?
-        .map_err(|refusal| TurnError::custom(refusal.to_string()))?;
+        // shows the bet already placed): early, so a refused bet costs no provider request,
+        // and again under the user's lock right before the insert.
+        self.check_limits(turn, stake).await?;
 
         let mut markets: Vec<String> = slip.legs.iter().map(|l| l.market.clone()).collect();
         markets.sort();
@@ -316,10 +341,20 @@ impl ActionHandler for LockIn {
         // The ledger rows (what grading needs per leg) are written with the bet, atomically.
         let ledger_legs =
             crate::ledger::leg_records(&bet.id, &bet.user_id, &slip, &board).map_err(internal)?;
+        let serialised = self.stripe(turn.user_id()).lock().await;
+        if store
+            .get_bet_by_key(turn.user_id(), &slip.key)
+            .await
+            .map_err(internal)?
+            .is_none()
+        {
+            self.check_limits(turn, stake).await?;
+        }
         let (saved, created) = store
             .place_tracked_bet(&bet, board.provenance.demo, &ledger_legs)
             .await
             .map_err(internal)?;
+        drop(serialised);
         self.show_receipt(turn, sender, &saved, !created)
     }
 }

@@ -689,3 +689,27 @@ async fn my_bets_reports_the_ledger_and_its_card() {
         "{card}"
     );
 }
+
+#[tokio::test]
+async fn two_slips_clicked_at_once_cannot_both_pass_a_cap_with_room_for_one() {
+    let kit = Kit::new().await;
+    kit.run_tool("set_limits", json!({"daily_stake_cap_cents": 5_000}))
+        .await;
+    let (thread_a, item_a, action_a) = nba_slip(&kit, 3_000).await;
+    let (thread_b, item_b, action_b) = nba_slip(&kit, 3_000).await;
+    let (a, b) = tokio::join!(
+        kit.action(&thread_a, Some(&item_a), action_a),
+        kit.action(&thread_b, Some(&item_b), action_b),
+    );
+    let refusals: Vec<String> = [a.unwrap(), b.unwrap()]
+        .iter()
+        .filter_map(|events| error_message(events))
+        .collect();
+    assert_eq!(refusals.len(), 1, "{refusals:?}");
+    assert!(refusals[0].contains("daily stake cap"), "{refusals:?}");
+    assert_eq!(
+        kit.bets("u1").await.len(),
+        1,
+        "$60 never stands against a $50 cap"
+    );
+}

@@ -679,7 +679,9 @@ macro_rules! sql_store {
             async fn add_feedback(&self, f: &FeedbackRecord) -> StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO chatkit_feedback (user_id, thread_id, item_id, kind, created_at) \
-                     VALUES ($1, $2, $3, $4, $5)",
+                     VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (user_id, thread_id, item_id) \
+                     DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at",
                 )
                 .bind(&f.user_id)
                 .bind(&f.thread_id)

@@ -377,6 +377,34 @@ pub async fn batched_commit_with_forged_owner(s: SharedStore) {
     assert_eq!(s.get_item(&a, &t.id, &kept.id).await.unwrap(), Some(kept));
 }
 
+/// Clicking thumbs up, down, up on one answer leaves one vote: the last.
+pub async fn feedback_is_one_vote_per_item_and_the_latest_wins(s: SharedStore) {
+    let u = user();
+    let t = thread(&u);
+    s.create_thread(&t).await.unwrap();
+    let (a, b) = (item(&t, false), item(&t, false));
+    assert!(s.save_item(&a).await.unwrap() && s.save_item(&b).await.unwrap());
+    let vote = |item_id: &str, kind: &str| FeedbackRecord {
+        user_id: u.clone(),
+        thread_id: t.id.clone(),
+        item_id: item_id.to_owned(),
+        kind: kind.into(),
+        created_at: now(),
+    };
+    for kind in ["positive", "negative", "positive", "negative"] {
+        s.add_feedback(&vote(&a.id, kind)).await.unwrap();
+    }
+    s.add_feedback(&vote(&b.id, "positive")).await.unwrap();
+    let votes = s.list_feedback(&u, &t.id).await.unwrap();
+    let on_a: Vec<&str> = votes
+        .iter()
+        .filter(|f| f.item_id == a.id)
+        .map(|f| f.kind.as_str())
+        .collect();
+    assert_eq!(on_a, vec!["negative"]);
+    assert_eq!(votes.len(), 2);
+}
+
 fn is_no_row(result: StoreResult<()>) -> bool {
     matches!(result, Err(StoreError::NoRow(_)))
 }
@@ -940,6 +968,7 @@ macro_rules! run_suite {
             case!(batched_commit);
             case!(batched_commit_net_effect);
             case!(batched_commit_with_forged_owner);
+            case!(feedback_is_one_vote_per_item_and_the_latest_wins);
             case!(writes_that_change_nothing_are_no_row);
             case!(a_deleted_thread_stays_deleted);
             case!(user_isolation_other_users_rows_are_absent);

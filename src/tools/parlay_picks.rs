@@ -13,7 +13,7 @@ use super::support::MarketArg;
 use super::ToolError;
 use crate::domain::{exact, remove_vig, AmericanOdds, BigRational, DevigMethod};
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
-use crate::widgets::board::{complete_market_size, is_current};
+use crate::widgets::board::{complete_market_size, current_quotes as quotes, same_line};
 use crate::widgets::slip::SLIP_MARKETS;
 use crate::widgets::{BoardAnalysis, GameAnalysis, SlipLeg};
 
@@ -38,14 +38,6 @@ fn bp(p: &BigRational) -> u32 {
         .to_u32()
         .unwrap_or(0)
         .min(10_000)
-}
-
-fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() < 1e-9,
-        (None, None) => true,
-        _ => false,
-    }
 }
 
 fn decimal_of(price: i32) -> Option<crate::domain::DecimalOdds> {
@@ -98,29 +90,6 @@ fn leg(
         previous_price_american: None,
         injury_note: None,
     }
-}
-
-/// Every current quote (`board::is_current`) in `event` for `market` and outcome `name` at
-/// `point`.
-fn quotes<'a>(
-    event: &'a OddsEvent,
-    market: &'a str,
-    name: &'a str,
-    point: Option<f64>,
-) -> impl Iterator<Item = (&'a Bookmaker, &'a Outcome)> + 'a {
-    event
-        .bookmakers
-        .iter()
-        .filter(move |b| is_current(b, event))
-        .flat_map(move |b| {
-            b.markets
-                .iter()
-                .filter(move |m| m.key == market)
-                .flat_map(|m| &m.outcomes)
-                .filter(move |o| o.name == name && same_line(o.point, point))
-                .filter(|o| decimal_of(o.price_american).is_some())
-                .map(move |o| (b, o))
-        })
 }
 
 fn best<'a>(

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use num_traits::Zero;
 
 use crate::domain::{hold, remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod};
-use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Sport};
+use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Outcome, Sport};
 
 /// The board, analysed. Games keep the provider's order (start time).
 #[derive(Debug, Clone, PartialEq)]
@@ -154,7 +154,8 @@ pub fn is_current(book: &Bookmaker, event: &OddsEvent) -> bool {
     }
 }
 
-fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
+/// Same line: both without a point, or both at the same point.
+pub fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => (a - b).abs() < 1e-9,
         (None, None) => true,
@@ -162,13 +163,14 @@ fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-/// Every current quote for `(market, name, point)` across the game's books.
-fn quotes_for<'a>(
+/// Every current quote (`is_current`) for `(market, name, point)` across the game's books,
+/// valid prices only. The board's best prices and the slip's legs both come from here.
+pub fn current_quotes<'a>(
     event: &'a OddsEvent,
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
-) -> impl Iterator<Item = (&'a Bookmaker, i32)> + 'a {
+) -> impl Iterator<Item = (&'a Bookmaker, &'a Outcome)> + 'a {
     event
         .bookmakers
         .iter()
@@ -180,8 +182,17 @@ fn quotes_for<'a>(
                 .flat_map(|m| &m.outcomes)
                 .filter(move |o| o.name == name && same_line(o.point, point))
                 .filter(|o| decimal(o.price_american).is_some())
-                .map(move |o| (book, o.price_american))
+                .map(move |o| (book, o))
         })
+}
+
+fn quotes_for<'a>(
+    event: &'a OddsEvent,
+    market: &'a str,
+    name: &'a str,
+    point: Option<f64>,
+) -> impl Iterator<Item = (&'a Bookmaker, i32)> + 'a {
+    current_quotes(event, market, name, point).map(|(book, o)| (book, o.price_american))
 }
 
 fn compare_prices(a: i32, b: i32) -> Ordering {

@@ -104,7 +104,8 @@ pub fn answering_parts(config: &Config) -> Result<(Arc<dyn Responder>, ActionReg
         gambling: config.app.responsible_gambling.clone(),
     };
     let actions = crate::actions::standard_actions(services.clone());
-    let responder = crate::agent::build(config, services, crate::tools::standard_tools());
+    let responder = crate::agent::build(config, services, crate::tools::standard_tools())
+        .map_err(|e| format!("the OpenAI-compatible model (OPENAI_*): {e}"))?;
     Ok((responder, actions))
 }
 

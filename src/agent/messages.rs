@@ -23,13 +23,19 @@ const WIDGET_CHARS: usize = 400;
 /// The instructions and a context block the model needs to answer this user today.
 /// The persona's instructions followed by the tool guide: one line per registered tool, from
 /// the tool's own `INSTRUCTIONS` (so a new tool explains itself without editing the persona).
-pub fn with_tool_guide(instructions: &str, tools: &crate::tools::ToolRegistry) -> String {
+/// `compact` leaves the guide out, for small context windows: each tool's own description
+/// still says what it is for.
+pub fn with_tool_guide(
+    instructions: &str,
+    tools: &crate::tools::ToolRegistry,
+    compact: bool,
+) -> String {
     let guide: Vec<String> = tools
         .iter()
         .filter(|t| !t.instructions().is_empty())
         .map(|t| format!("- {}: {}", t.name(), t.instructions()))
         .collect();
-    if guide.is_empty() {
+    if guide.is_empty() || compact {
         return instructions.to_owned();
     }
     format!(
@@ -80,16 +86,19 @@ fn dollars(cents: i64) -> String {
     format!("${grouped}.{:02}", cents % 100)
 }
 
-/// The thread so far as chat messages. `current` is the message being answered: appended if
-/// the store does not list it (it always should, after the turn's writes are flushed).
+/// The thread so far as chat messages, newest last. `current` is the message being answered:
+/// appended if the store does not list it (it always should, after the turn's writes are
+/// flushed). Reads newest first and stops once `MAX_HISTORY` messages are in hand, so a long
+/// thread costs a page or two, not all of its items.
 pub async fn history(
     turn: &Turn,
     current: Option<&UserMessageItem>,
 ) -> Result<Vec<ChatMessage>, TurnError> {
-    let mut items = Vec::new();
+    let mut newest_first = Vec::new();
+    let mut messages = 0;
     let mut after = None;
     loop {
-        let query = PageQuery::new(PAGE, SortOrder::Asc, after.take());
+        let query = PageQuery::new(PAGE, SortOrder::Desc, after.take());
         let page = turn
             .store()
             .list_items(turn.user_id(), &turn.thread().id, &query, true)
@@ -97,17 +106,24 @@ pub async fn history(
             .map_err(|e| TurnError::Internal(format!("loading the thread for the model: {e}")))?;
         for record in &page.data {
             match serde_json::from_str::<ThreadItem>(&record.data) {
-                Ok(item) => items.push(item),
+                Ok(item) => {
+                    let mut converted = Vec::new();
+                    convert(&item, &mut converted);
+                    messages += converted.len();
+                    newest_first.push(item);
+                }
                 Err(e) => {
                     tracing::warn!(item = %record.id, error = %e, "unreadable item left out of the model's history")
                 }
             }
         }
         match page.after {
-            Some(cursor) if page.has_more => after = Some(cursor),
+            Some(cursor) if page.has_more && messages < MAX_HISTORY => after = Some(cursor),
             _ => break,
         }
     }
+    let mut items = newest_first;
+    items.reverse();
     if let Some(message) = current {
         if !items.iter().any(|item| item.id() == message.id) {
             items.push(ThreadItem::UserMessage(message.clone()));
@@ -387,7 +403,7 @@ mod tests {
     #[test]
     fn every_registered_tool_explains_itself_in_the_system_prompt() {
         let tools = crate::tools::standard_tools();
-        let prompt = with_tool_guide("You are Professor Lock.", &tools);
+        let prompt = with_tool_guide("You are Professor Lock.", &tools, false);
         assert!(prompt.starts_with("You are Professor Lock.\n\n## Tools\n"));
         for tool in tools.iter() {
             assert!(
@@ -399,7 +415,7 @@ mod tests {
             assert!(prompt.contains(&line), "{prompt}");
         }
         assert_eq!(
-            with_tool_guide("Plain.", &crate::tools::ToolRegistry::new()),
+            with_tool_guide("Plain.", &crate::tools::ToolRegistry::new(), false),
             "Plain."
         );
     }

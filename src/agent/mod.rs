@@ -13,9 +13,11 @@
 //!   writer.
 //! - runner.rs: `AgentResponder`, the tool loop.
 //! - messages.rs: system prompt and thread items → model messages.
+//! - context.rs: fitting each request into the model's context window (`agent.context_tokens`).
 
 mod answer;
 mod chunks;
+mod context;
 mod intent;
 mod messages;
 mod model;
@@ -39,38 +41,21 @@ pub use runner::AgentResponder;
 use crate::config::Config;
 use crate::engine::Responder;
 use crate::tools::{ToolRegistry, ToolServices};
-use async_trait::async_trait;
 use std::sync::Arc;
 
 /// The agent for this configuration: the OpenAI-compatible model when an API key is set
-/// (`config.llm`), the offline model otherwise.
-pub fn build(config: &Config, services: ToolServices, tools: ToolRegistry) -> Arc<dyn Responder> {
+/// (`config.llm`), the offline model otherwise. A configured model that cannot be built stops
+/// start-up: a server whose every turn fails is worse than one that does not start.
+pub fn build(
+    config: &Config,
+    services: ToolServices,
+    tools: ToolRegistry,
+) -> Result<Arc<dyn Responder>, ModelError> {
     let agent = &config.app.agent;
     let model: Arc<dyn ChatModel> = match &config.llm {
-        Some(llm) => match OpenAiModel::new(OpenAiSettings::from_config(llm, agent)) {
-            Ok(model) => Arc::new(model),
-            // Not a silent fallback to offline answers: every turn says the model is broken.
-            Err(error) => {
-                tracing::error!(%error, "the OpenAI-compatible model could not be set up");
-                Arc::new(Unusable(error.to_string()))
-            }
-        },
+        Some(llm) => Arc::new(OpenAiModel::new(OpenAiSettings::from_config(llm, agent))?),
         None => Arc::new(OfflineModel::new(&tools)),
     };
-    tracing::info!(model = %model.describe(), tools = tools.len(), "agent ready");
-    Arc::new(AgentResponder::new(model, tools, services, agent))
-}
-
-/// A configured model that could not be built.
-struct Unusable(String);
-
-#[async_trait]
-impl ChatModel for Unusable {
-    fn describe(&self) -> String {
-        format!("unusable: {}", self.0)
-    }
-
-    async fn stream(&self, _request: ChatRequest) -> Result<ModelStream, ModelError> {
-        Err(ModelError::Invalid(self.0.clone()))
-    }
+    tracing::info!(model = %model.describe(), tools = tools.len(), context_tokens = agent.context_tokens, "agent ready");
+    Ok(Arc::new(AgentResponder::new(model, tools, services, agent)))
 }

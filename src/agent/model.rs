@@ -104,6 +104,9 @@ pub enum ModelError {
     /// The server sent something that is not a chat-completions chunk.
     #[error("model stream malformed: {0}")]
     Malformed(String),
+    /// The server counted more tokens than its context window holds.
+    #[error("model context window exceeded: {0}")]
+    ContextExceeded(String),
     /// The request could not be built (a bug or bad configuration).
     #[error("model request invalid: {0}")]
     Invalid(String),
@@ -131,6 +134,23 @@ impl ModelError {
                 "The answer was interrupted. What arrived so far is kept; please try again.".into()
             }
             ModelError::Invalid(_) => "The AI model request could not be built.".into(),
+            ModelError::ContextExceeded(_) => {
+                "This conversation is too long for the AI model's context window. Start a new thread.".into()
+            }
+        }
+    }
+
+    /// A short, fixed name for the kind of failure (a metrics label).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ModelError::Status { status: 429, .. } => "rate_limited",
+            ModelError::Status { status, .. } if *status >= 500 => "server_error",
+            ModelError::Status { .. } => "refused",
+            ModelError::Unreachable(_) => "unreachable",
+            ModelError::Interrupted(_) => "interrupted",
+            ModelError::Malformed(_) => "malformed",
+            ModelError::ContextExceeded(_) => "context_exceeded",
+            ModelError::Invalid(_) => "invalid",
         }
     }
 
@@ -141,7 +161,7 @@ impl ModelError {
             ModelError::Unreachable(_) | ModelError::Interrupted(_) | ModelError::Malformed(_) => {
                 true
             }
-            ModelError::Invalid(_) => false,
+            ModelError::Invalid(_) | ModelError::ContextExceeded(_) => false,
         }
     }
 }

@@ -150,6 +150,12 @@ fn classify(error: OpenAIError) -> Failure {
             api_error,
         }) => {
             let status = status_code.as_u16();
+            if is_context_error(&api_error) {
+                return Failure {
+                    error: ModelError::ContextExceeded(api_error.to_string()),
+                    retry: false,
+                };
+            }
             // A 429 for an exhausted quota will not pass by waiting.
             let quota = [api_error.r#type.as_deref(), api_error.code.as_deref()]
                 .contains(&Some("insufficient_quota"));
@@ -174,6 +180,22 @@ fn classify(error: OpenAIError) -> Failure {
             retry: false,
         },
     }
+}
+
+/// Whether the server refused the prompt as longer than its context window. Servers say it
+/// differently: OpenAI `context_length_exceeded`, llama.cpp `exceed_context_size_error` ("the
+/// request exceeds the available context size"), vLLM "maximum context length is N tokens".
+fn is_context_error(error: &ApiError) -> bool {
+    let code = [error.code.as_deref(), error.r#type.as_deref()];
+    if code.contains(&Some("context_length_exceeded"))
+        || code.contains(&Some("exceed_context_size_error"))
+    {
+        return true;
+    }
+    let message = error.message.to_lowercase();
+    ["context length", "context size", "context window"]
+        .iter()
+        .any(|phrase| message.contains(phrase))
 }
 
 #[async_trait]

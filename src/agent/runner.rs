@@ -10,6 +10,7 @@
 //! the pending assistant message, which the engine completes and saves. Cancelling drops this
 //! future; the engine does the same with the partial text.
 
+use super::context::{self, ContextWindow, Prompt};
 use super::messages::{self, truncate};
 use super::model::{
     ChatMessage, ChatModel, ChatRequest, ModelError, ModelEvent, ToolCall, ToolSpec,
@@ -35,6 +36,11 @@ pub struct AgentResponder {
     tools: ToolRegistry,
     services: ToolServices,
     instructions: String,
+    /// The instructions with each tool's guide line cut to one sentence, for small windows.
+    compact_instructions: String,
+    specs: Vec<ToolSpec>,
+    compact_specs: Vec<ToolSpec>,
+    window: ContextWindow,
     temperature: f32,
     max_tool_rounds: u32,
 }
@@ -52,9 +58,23 @@ impl AgentResponder {
         services: ToolServices,
         agent: &AgentConfig,
     ) -> Self {
+        let specs: Vec<ToolSpec> = tools
+            .iter()
+            .map(|tool| ToolSpec {
+                name: tool.name().to_owned(),
+                description: tool.description().to_owned(),
+                parameters: tool.parameters(),
+            })
+            .collect();
         AgentResponder {
             model,
-            instructions: messages::with_tool_guide(&agent.instructions, &tools),
+            instructions: messages::with_tool_guide(&agent.instructions, &tools, false),
+            compact_instructions: messages::with_tool_guide(&agent.instructions, &tools, true),
+            compact_specs: specs.iter().map(context::compact_tool).collect(),
+            specs,
+            window: ContextWindow {
+                context_tokens: agent.context_tokens,
+            },
             tools,
             services,
             temperature: agent.temperature,
@@ -62,37 +82,32 @@ impl AgentResponder {
         }
     }
 
-    fn tool_specs(&self) -> Vec<ToolSpec> {
-        self.tools
-            .iter()
-            .map(|tool| ToolSpec {
-                name: tool.name().to_owned(),
-                description: tool.description().to_owned(),
-                parameters: tool.parameters(),
-            })
-            .collect()
-    }
-
     /// Runs rounds until the model answers without tools; returns everything it said.
+    /// `messages` is the history ending with the message being answered.
     async fn run_rounds(
         &self,
         turn: &mut Turn,
         mut messages: Vec<ChatMessage>,
     ) -> Result<String, TurnError> {
-        let specs = self.tool_specs();
+        let today = chrono::Utc::now().date_naive();
+        let betting = &self.services.betting;
+        let system = messages::system_prompt(&self.instructions, betting, today);
+        let compact_system = messages::system_prompt(&self.compact_instructions, betting, today);
+        let prompt = Prompt {
+            system: &system,
+            compact_system: &compact_system,
+            tools: &self.specs,
+            compact_tools: &self.compact_specs,
+        };
+        let current = messages.len().saturating_sub(1);
         let mut said = String::new();
         let mut tools_ran = false;
         for round in 0..=self.max_tool_rounds {
             let offer_tools = round < self.max_tool_rounds;
-            let request = ChatRequest {
-                messages: messages.clone(),
-                tools: if offer_tools {
-                    specs.clone()
-                } else {
-                    Vec::new()
-                },
-                temperature: self.temperature,
-            };
+            let request = self
+                .window
+                .fit(&prompt, &messages, current, offer_tools, self.temperature)
+                .map_err(|overflow| self.context_failure(&overflow.to_string()))?;
             let Round { text, calls } = self.stream_round(turn, request).await?;
             if !text.is_empty() {
                 if !said.is_empty() {
@@ -144,12 +159,19 @@ impl AgentResponder {
         turn: &mut Turn,
         request: ChatRequest,
     ) -> Result<Round, TurnError> {
-        let mut events = self.model.stream(request).await.map_err(model_failure)?;
+        let started = std::time::Instant::now();
+        let mut events = self
+            .model
+            .stream(request)
+            .await
+            .map_err(|e| self.model_failure(e))?;
+        metrics::histogram!("pl_model_request_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
         let mut message: Option<AssistantStream> = None;
         let mut text = String::new();
         let mut calls = Vec::new();
         while let Some(event) = events.next().await {
-            match event.map_err(model_failure)? {
+            match event.map_err(|e| self.model_failure(e))? {
                 ModelEvent::TextDelta(delta) => {
                     // Leading whitespace (often sent before a tool call) opens no message.
                     let delta = if message.is_none() {
@@ -181,8 +203,12 @@ impl AgentResponder {
 
     /// Runs one call; never fails: problems become an error result the model can act on.
     async fn run_tool(&self, turn: &mut Turn, call: &ToolCall) -> String {
+        let started = std::time::Instant::now();
+        // Only registered names become labels: a model inventing names cannot grow the set.
+        let mut label = "unknown";
         let result = match self.tools.get(&call.name) {
             Some(tool) => {
+                label = tool.name();
                 let mut ctx = ToolContext {
                     turn: &mut *turn,
                     services: &self.services,
@@ -199,12 +225,42 @@ impl AgentResponder {
             }
         };
         let content = truncate(&result.to_string(), TOOL_RESULT_CHARS);
-        tracing::info!(tool = %call.name, ok = result.get("error").is_none(), "tool ran");
+        let ok = result.get("error").is_none();
+        metrics::histogram!("pl_tool_duration_seconds", "tool" => label)
+            .record(started.elapsed().as_secs_f64());
+        metrics::counter!("pl_tool_calls_total", "tool" => label, "outcome" => if ok { "ok" } else { "error" })
+            .increment(1);
+        tracing::info!(tool = %call.name, ok, "tool ran");
         turn.add_hidden_context(json!({
             "tool_call": {"id": call.id, "name": call.name, "arguments": call.arguments},
             "result": truncate(&content, REMEMBERED_RESULT_CHARS),
         }));
         content
+    }
+
+    fn model_failure(&self, error: ModelError) -> TurnError {
+        metrics::counter!("pl_model_errors_total", "kind" => error.kind()).increment(1);
+        if let ModelError::ContextExceeded(detail) = &error {
+            return self.context_failure(detail);
+        }
+        tracing::warn!(%error, "model request failed");
+        TurnError::Custom {
+            message: error.user_message(),
+            allow_retry: error.allows_retry(),
+        }
+    }
+
+    /// The conversation does not fit the window, by our estimate or by the server's count.
+    fn context_failure(&self, detail: &str) -> TurnError {
+        tracing::warn!(
+            detail,
+            context_tokens = self.window.context_tokens,
+            "request does not fit the model's context window"
+        );
+        TurnError::Custom {
+            message: context_message(self.window.context_tokens),
+            allow_retry: false,
+        }
     }
 
     /// A short title for a new thread, by the model; `None` leaves the engine's default.
@@ -242,12 +298,15 @@ impl AgentResponder {
     }
 }
 
-fn model_failure(error: ModelError) -> TurnError {
-    tracing::warn!(%error, "model request failed");
-    TurnError::Custom {
-        message: error.user_message(),
-        allow_retry: error.allows_retry(),
-    }
+/// What the user reads when the conversation does not fit: what to do now, and the setting an
+/// administrator must match to the model.
+pub(super) fn context_message(context_tokens: usize) -> String {
+    format!(
+        "This conversation is too long for the AI model's context window ({context_tokens} tokens, \
+         set by `context_tokens` in the `[agent]` section of Leptos.toml). Start a new thread or \
+         shorten your message; if the model can read more, ask the administrator to set \
+         `context_tokens` to its real context size."
+    )
 }
 
 /// The first line, unquoted, without a final period, at most `TITLE_CHARS` characters.
@@ -279,13 +338,7 @@ impl Responder for AgentResponder {
             TurnInput::Message(message) => Some(*message),
             TurnInput::Continue => None,
         };
-        let today = chrono::Utc::now().date_naive();
-        let mut conversation = vec![ChatMessage::System(messages::system_prompt(
-            &self.instructions,
-            &self.services.betting,
-            today,
-        ))];
-        conversation.extend(messages::history(turn, current).await?);
+        let conversation = messages::history(turn, current).await?;
 
         let first_turn = turn.thread().title.is_none() && current.is_some();
         let answer = self.run_rounds(turn, conversation).await?;

@@ -91,6 +91,9 @@ pub struct AgentConfig {
     pub temperature: f32,
     pub max_tool_rounds: u32,
     pub request_timeout_secs: u64,
+    /// The model's context window in tokens; each request is built to fit it (agent/context.rs).
+    #[serde(default = "default_context_tokens")]
+    pub context_tokens: usize,
     pub instructions: String,
 }
 
@@ -124,6 +127,11 @@ pub struct BettingConfig {
 
 fn default_request_timeout_secs() -> u64 {
     30
+}
+
+/// gpt-4o's window.
+fn default_context_tokens() -> usize {
+    128_000
 }
 
 fn default_max_payout_cents() -> i64 {
@@ -192,6 +200,18 @@ impl AppConfig {
             return Err(format!(
                 "agent.temperature = {} is outside 0..=2",
                 self.agent.temperature
+            ));
+        }
+        if self.agent.model.trim().is_empty() || self.agent.model.contains(char::is_whitespace) {
+            return Err(format!(
+                "agent.model = {:?} must be a model name without spaces",
+                self.agent.model
+            ));
+        }
+        if self.agent.context_tokens < 1024 {
+            return Err(format!(
+                "agent.context_tokens = {} is too small: the instructions and tools need at least 1024",
+                self.agent.context_tokens
             ));
         }
         if self.agent.max_tool_rounds == 0 || self.agent.max_tool_rounds > 16 {
@@ -373,6 +393,31 @@ mod tests {
             EMBEDDED_LEPTOS_TOML.replace("max_payout_cents = 25000000", "max_payout_cents = 5");
         let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
         assert!(err.contains("max_payout_cents"), "{err}");
+    }
+
+    #[test]
+    fn the_context_window_and_model_name_are_checked() {
+        let config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml").unwrap();
+        assert_eq!(config.agent.context_tokens, 128_000);
+        let small =
+            EMBEDDED_LEPTOS_TOML.replace("context_tokens = 128000", "context_tokens = 2048");
+        assert_eq!(
+            AppConfig::parse(&small, "x").unwrap().agent.context_tokens,
+            2048
+        );
+        let tiny = EMBEDDED_LEPTOS_TOML.replace("context_tokens = 128000", "context_tokens = 512");
+        let err = AppConfig::parse(&tiny, "x").unwrap_err();
+        assert!(err.contains("agent.context_tokens = 512"), "{err}");
+        // An older file without the key gets gpt-4o's window.
+        let old = EMBEDDED_LEPTOS_TOML.replace("context_tokens = 128000\n", "");
+        assert_eq!(
+            AppConfig::parse(&old, "x").unwrap().agent.context_tokens,
+            128_000
+        );
+        let spaced = EMBEDDED_LEPTOS_TOML.replace("model = \"gpt-4o\"", "model = \"gpt 4o\"");
+        assert!(AppConfig::parse(&spaced, "x")
+            .unwrap_err()
+            .contains("agent.model"));
     }
 
     #[test]

@@ -91,6 +91,9 @@ pub struct Config {
     /// The origin clients reach the server at (`PL_PUBLIC_URL`), for attachment links; never
     /// taken from a request's `Host` header. `None`: `http://` + the listen address.
     pub public_url: Option<String>,
+    /// `PL_METRICS_TOKEN`: a bearer token that opens `/metrics` to scrapers off this machine
+    /// (without it, only loopback clients may read it).
+    pub metrics_token: Option<Secret>,
     pub log_format: LogFormat,
     pub responder: ResponderKind,
     pub llm: Option<LlmConfig>,
@@ -114,6 +117,7 @@ const PL_KEYS: &[&str] = &[
     "PL_RESPONDER",
     "PL_PUBLIC_URL",
     "PL_DEMO_CLOCK",
+    "PL_METRICS_TOKEN",
     // Read by the test suites only.
     "PL_TEST_DATABASE_URL",
 ];
@@ -249,10 +253,24 @@ impl Config {
                         "OPENAI_BASE_URL is plain http to a remote host: the API key would travel in clear text; use https",
                     ));
                 }
+                // The key travels in a header: a stray space or newline from a copy-paste would
+                // fail every request, so it fails here, without echoing the key.
+                if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(err(
+                        "OPENAI_API_KEY must be printable ASCII without spaces or line breaks",
+                    ));
+                }
+                let model = get_owned("OPENAI_MODEL");
+                if model
+                    .as_deref()
+                    .is_some_and(|m| m.contains(char::is_whitespace))
+                {
+                    return Err(err("OPENAI_MODEL must be a model name without spaces"));
+                }
                 Some(LlmConfig {
                     api_key: Secret::new(key),
                     base_url,
-                    model: get_owned("OPENAI_MODEL"),
+                    model,
                 })
             }
         };
@@ -318,6 +336,7 @@ impl Config {
             guests_allowed,
             cookie_secure: get_bool("PL_COOKIE_SECURE")?,
             public_url: url("PL_PUBLIC_URL")?,
+            metrics_token: secret("PL_METRICS_TOKEN")?,
             log_format,
             responder,
             llm,
@@ -366,12 +385,11 @@ impl Config {
 }
 
 fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
-    if value.starts_with("http://") || value.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(err(format!(
-            "{key}={value:?} must be an http:// or https:// URL"
-        )))
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(err(format!(
+            "{key}={value:?} must be an http:// or https:// URL with a host"
+        ))),
     }
 }
 
@@ -455,6 +473,36 @@ mod tests {
         assert!(e.to_string().contains("OPENAI_BASE_URL"), "{e}");
         let e = Config::from_vars(vars(&[("PL_GUESTS", "maybe")])).unwrap_err();
         assert!(e.to_string().contains("PL_GUESTS"), "{e}");
+    }
+
+    #[test]
+    fn an_unusable_model_configuration_fails_start_up_by_name() {
+        for (pairs, named) in [
+            (vec![("OPENAI_API_KEY", "sk-one\nsk-two")], "OPENAI_API_KEY"),
+            (vec![("OPENAI_API_KEY", "sk test")], "OPENAI_API_KEY"),
+            (
+                vec![
+                    ("OPENAI_API_KEY", "sk-test"),
+                    ("OPENAI_BASE_URL", "https://"),
+                ],
+                "OPENAI_BASE_URL",
+            ),
+            (
+                vec![
+                    ("OPENAI_API_KEY", "sk-test"),
+                    ("OPENAI_BASE_URL", "api.openai.com/v1"),
+                ],
+                "OPENAI_BASE_URL",
+            ),
+            (
+                vec![("OPENAI_API_KEY", "sk-test"), ("OPENAI_MODEL", "gpt 4o")],
+                "OPENAI_MODEL",
+            ),
+        ] {
+            let e = Config::from_vars(vars(&pairs)).unwrap_err().to_string();
+            assert!(e.contains(named), "{pairs:?}: {e}");
+            assert!(!e.contains("sk-"), "the key is never echoed: {e}");
+        }
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub struct EventStream {
 
 impl EventStream {
     fn new(rx: mpsc::UnboundedReceiver<turn::Outgoing>) -> Self {
+        metrics::gauge!("pl_active_streams").increment(1.0);
         EventStream { rx, held: None }
     }
 
@@ -125,6 +126,12 @@ impl EventStream {
             events.push(event);
         }
         events
+    }
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        metrics::gauge!("pl_active_streams").decrement(1.0);
     }
 }
 

@@ -423,6 +423,8 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
             "unsaved"
         }
     };
+    metrics::counter!("pl_turns_total", "op" => plan.op, "outcome" => outcome_label).increment(1);
+    metrics::histogram!("pl_turn_duration_seconds").record(started.elapsed().as_secs_f64());
     tracing::info!(
         op = plan.op,
         thread = %thread_id,

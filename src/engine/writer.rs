@@ -132,6 +132,7 @@ async fn run_writer(
             }
             continue;
         }
+        metrics::histogram!("pl_writer_batch_ops").record(batch.len() as f64);
         match store.commit(&batch).await {
             Ok(()) => {
                 for w in waiting.drain(..) {

@@ -92,7 +92,7 @@ impl<P: ?Sized + Send + Sync> Chain<P> {
                 breaker_error.get_or_insert_with(|| reason.clone());
                 continue;
             }
-            let mut result = call(link.provider.clone()).await;
+            let mut result = timed(link.name, call(link.provider.clone())).await;
             if let Err(e) = &result {
                 if e.is_retryable() {
                     let wait = match e {
@@ -105,7 +105,7 @@ impl<P: ?Sized + Send + Sync> Chain<P> {
                     if wait <= MAX_RETRY_WAIT {
                         tracing::info!(provider = link.name, error = %e, ?wait, "retrying once");
                         tokio::time::sleep(wait).await;
-                        result = call(link.provider.clone()).await;
+                        result = timed(link.name, call(link.provider.clone())).await;
                     }
                 }
             }
@@ -147,6 +147,22 @@ impl<P: ?Sized + Send + Sync> Chain<P> {
             .map(|l| now(&l.provider))
             .unwrap_or_else(Utc::now)
     }
+}
+
+/// One provider call, with its latency and any failure recorded for /metrics.
+async fn timed<T>(
+    provider: &'static str,
+    call: impl Future<Output = ProviderResult<T>>,
+) -> ProviderResult<T> {
+    let started = std::time::Instant::now();
+    let result = call.await;
+    metrics::histogram!("pl_provider_request_duration_seconds", "provider" => provider)
+        .record(started.elapsed().as_secs_f64());
+    if let Err(e) = &result {
+        metrics::counter!("pl_provider_errors_total", "provider" => provider, "kind" => e.kind())
+            .increment(1);
+    }
+    result
 }
 
 #[async_trait]

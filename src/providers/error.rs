@@ -120,6 +120,26 @@ impl ProviderError {
         }
     }
 
+    /// A short, fixed name for the kind of failure (a metrics label).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProviderError::Config { .. } => "config",
+            ProviderError::InvalidKey { .. } => "invalid_key",
+            ProviderError::OutOfCredits { .. } => "out_of_credits",
+            ProviderError::RateLimited { .. } => "rate_limited",
+            ProviderError::InvalidRequest { .. } => "invalid_request",
+            ProviderError::NotFound { .. } => "not_found",
+            ProviderError::SignUpRequired { .. } => "sign_up_required",
+            ProviderError::Forbidden { .. } => "forbidden",
+            ProviderError::Upstream { .. } => "upstream",
+            ProviderError::Network { .. } => "network",
+            ProviderError::Malformed { .. } => "malformed",
+            ProviderError::NoAnswer { .. } => "no_answer",
+            ProviderError::Unsupported { .. } => "unsupported",
+            ProviderError::Unavailable { .. } => "unavailable",
+        }
+    }
+
     /// Name of the provider that failed, when there is one.
     pub fn provider(&self) -> Option<&'static str> {
         match self {

@@ -8,6 +8,7 @@ mod guest;
 mod headers;
 mod health;
 pub mod limits;
+pub mod metrics;
 mod page_door;
 mod session;
 mod state;
@@ -33,6 +34,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
+    metrics::recorder();
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let ui_backend = ui_backend(&state);
@@ -44,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .join(state.leptos_options.site_pkg_dir.as_ref());
     Router::new()
         .route("/health", get(health::health))
+        .route("/metrics", get(metrics::render))
         .route("/chatkit", post(chatkit::chatkit))
         .route("/api/chatkit/session", post(session::create_session))
         .route(
@@ -72,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(headers::revalidate_assets))
+        .layer(axum::middleware::from_fn(metrics::track_requests))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page_door::guard,

@@ -3,7 +3,9 @@
 //! attachments upload, health, and a client that disconnects mid-turn.
 
 mod budgets;
+mod fuzz;
 mod headers;
+mod metrics;
 mod page_door;
 mod seed_prompts;
 mod server;

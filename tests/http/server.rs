@@ -33,6 +33,11 @@ impl TestServer {
         Self::start_answering(|_| {}, Answering::Agent).await
     }
 
+    /// The agent (offline model, demo data) with a tuned config.
+    pub async fn start_tuned_with_agent(tune: impl FnOnce(&mut Config)) -> Self {
+        Self::start_answering(tune, Answering::Agent).await
+    }
+
     /// Starts a server answering with the given responder (and no actions).
     pub async fn start_with_responder(responder: Arc<dyn Responder>) -> Self {
         Self::start_answering(|_| {}, Answering::With(responder)).await

@@ -29,6 +29,9 @@ pub enum Reply {
 
 #[derive(Default)]
 struct Mock {
+    /// Like llama.cpp's `-c`: a request longer than this many tokens (a byte-per-four count of
+    /// its JSON, about what real tokenizers give for English and JSON) is refused with 400.
+    n_ctx: Option<usize>,
     replies: Mutex<VecDeque<Reply>>,
     requests: Mutex<Vec<Value>>,
     authorizations: Mutex<Vec<String>>,
@@ -41,10 +44,26 @@ pub struct MockServer {
 
 impl MockServer {
     pub async fn start(replies: Vec<Reply>) -> MockServer {
-        let mock = Arc::new(Mock {
+        Self::serve(Mock {
             replies: Mutex::new(replies.into()),
             ..Mock::default()
-        });
+        })
+        .await
+    }
+
+    /// A server with a context window of `n_ctx` tokens, refusing longer requests as
+    /// llama.cpp's server does.
+    pub async fn with_context(replies: Vec<Reply>, n_ctx: usize) -> MockServer {
+        Self::serve(Mock {
+            n_ctx: Some(n_ctx),
+            replies: Mutex::new(replies.into()),
+            ..Mock::default()
+        })
+        .await
+    }
+
+    async fn serve(mock: Mock) -> MockServer {
+        let mock = Arc::new(mock);
         let app = Router::new()
             .route("/v1/chat/completions", post(complete))
             .with_state(mock.clone());
@@ -99,7 +118,19 @@ async fn complete(
         mock.authorizations.lock().unwrap().push(auth.to_owned());
     }
     let title = is_title_request(&request);
+    let tokens = request.to_string().len() / 4;
     mock.requests.lock().unwrap().push(request);
+    if let Some(n_ctx) = mock.n_ctx.filter(|n_ctx| tokens > *n_ctx) {
+        // llama.cpp's answer, word for word.
+        let body = json!({"error": {
+            "code": 400,
+            "message": "the request exceeds the available context size, try increasing it",
+            "type": "exceed_context_size_error",
+            "n_prompt_tokens": tokens,
+            "n_ctx": n_ctx
+        }});
+        return (StatusCode::BAD_REQUEST, body.to_string()).into_response();
+    }
     if title {
         return sse(vec![text(TITLE), finish("stop"), done()]);
     }

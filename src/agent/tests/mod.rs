@@ -5,6 +5,7 @@
 //! offline.rs runs the offline model with recording stand-ins for the real tools, real_tools.rs
 //! with the real ones over the demo providers.
 
+mod context;
 mod faults;
 mod mock_server;
 mod offline;
@@ -53,11 +54,23 @@ impl Fixture {
         tools: ToolRegistry,
         max_tool_rounds: u32,
     ) -> Fixture {
+        Self::with_agent(model, tools, |agent| {
+            agent.max_tool_rounds = max_tool_rounds
+        })
+        .await
+    }
+
+    /// With the shipped agent settings as `configure` leaves them.
+    pub async fn with_agent(
+        model: Arc<dyn ChatModel>,
+        tools: ToolRegistry,
+        configure: impl FnOnce(&mut crate::config::AgentConfig),
+    ) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("agent.db").display());
         let store = crate::store::connect(&url, 4).await.unwrap();
         let mut app = app_config();
-        app.agent.max_tool_rounds = max_tool_rounds;
+        configure(&mut app.agent);
         let services = ToolServices {
             providers: ProviderSet::demo().unwrap(),
             betting: app.betting.clone(),

@@ -26,6 +26,8 @@ pub mod web_search;
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
 mod parlay_tests;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -126,10 +126,22 @@ fn ctx(user: &str) -> RequestContext {
 
 impl Kit {
     pub async fn new() -> Kit {
+        Self::with_services(services()).await
+    }
+
+    /// With these providers instead of the demo ones.
+    pub async fn with_providers(providers: ProviderSet) -> Kit {
+        Self::with_services(ToolServices {
+            providers,
+            ..services()
+        })
+        .await
+    }
+
+    async fn with_services(services: ToolServices) -> Kit {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("tools.db").display());
         let store = crate::store::connect(&url, 4).await.unwrap();
-        let services = services();
         let engine = Engine::new(EngineParts {
             store,
             responder: Arc::new(ToolCaller {

@@ -3,6 +3,7 @@
 //! attachments upload, health, and a client that disconnects mid-turn.
 
 mod budgets;
+mod db_outage;
 mod fuzz;
 mod headers;
 mod metrics;

@@ -185,7 +185,7 @@ async fn a_postgres_restart_under_load_fails_cleanly_and_recovers_without_a_serv
         loader.await.unwrap();
     }
 
-    let tally = tally.lock().unwrap();
+    let tally = std::mem::take(&mut *tally.lock().unwrap());
     eprintln!("under the restart: {tally:?}");
     assert!(tally.bad.is_empty(), "{:#?}", tally.bad);
     assert!(

@@ -272,7 +272,7 @@ where
         failure_persistence: None,
         ..ProptestConfig::default()
     });
-    if let Err(failure) = runner.run(&strategy, |value| check(value)) {
+    if let Err(failure) = runner.run(&strategy, check) {
         panic!("{failure}");
     }
 }

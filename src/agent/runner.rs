@@ -33,10 +33,24 @@ const TITLE_CHARS: usize = 60;
 pub struct AgentResponder {
     model: Arc<dyn ChatModel>,
     tools: ToolRegistry,
+    /// The tools as the model sees them, built once: their JSON schemas are ~10 KB of JSON, and
+    /// a turn that held its own copy for the whole answer made every open stream that bigger.
+    specs: Arc<[ToolSpec]>,
     services: ToolServices,
     instructions: String,
     temperature: f32,
     max_tool_rounds: u32,
+}
+
+fn tool_specs(tools: &ToolRegistry) -> Arc<[ToolSpec]> {
+    tools
+        .iter()
+        .map(|tool| ToolSpec {
+            name: tool.name().to_owned(),
+            description: tool.description().to_owned(),
+            parameters: tool.parameters(),
+        })
+        .collect()
 }
 
 /// What one model round said and asked for.
@@ -55,22 +69,12 @@ impl AgentResponder {
         AgentResponder {
             model,
             instructions: messages::with_tool_guide(&agent.instructions, &tools),
+            specs: tool_specs(&tools),
             tools,
             services,
             temperature: agent.temperature,
             max_tool_rounds: agent.max_tool_rounds,
         }
-    }
-
-    fn tool_specs(&self) -> Vec<ToolSpec> {
-        self.tools
-            .iter()
-            .map(|tool| ToolSpec {
-                name: tool.name().to_owned(),
-                description: tool.description().to_owned(),
-                parameters: tool.parameters(),
-            })
-            .collect()
     }
 
     /// Runs rounds until the model answers without tools; returns everything it said.
@@ -79,15 +83,15 @@ impl AgentResponder {
         turn: &mut Turn,
         mut messages: Vec<ChatMessage>,
     ) -> Result<String, TurnError> {
-        let specs = self.tool_specs();
         let mut said = String::new();
         let mut tools_ran = false;
         for round in 0..=self.max_tool_rounds {
             let offer_tools = round < self.max_tool_rounds;
             let request = ChatRequest {
                 messages: messages.clone(),
+                // A copy for this request only, dropped once it is sent.
                 tools: if offer_tools {
-                    specs.clone()
+                    self.specs.to_vec()
                 } else {
                     Vec::new()
                 },

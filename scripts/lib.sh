@@ -14,3 +14,16 @@ wait_for_health() {
   echo "the server did not answer /health on port $port within 60 s:" >&2; cat "$log" >&2
   return 1
 }
+
+# fresh_pg_database: creates an empty database on the local Postgres (PG_ADMIN_URL) for one
+# benchmark run and prints its URL; drop_pg_database URL drops it again.
+fresh_pg_database() {
+  local admin="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+  local name="pl_bench_$(date +%s)_$$_$RANDOM"
+  psql -q "$admin" -c "CREATE DATABASE $name" >&2
+  echo "${admin%/*}/$name"
+}
+drop_pg_database() {
+  local admin="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+  psql -q "$admin" -c "DROP DATABASE IF EXISTS ${1##*/} WITH (FORCE)" >&2 || true
+}

@@ -36,8 +36,11 @@ pub struct AgentResponder {
     tools: ToolRegistry,
     services: ToolServices,
     instructions: String,
-    /// The instructions with each tool's guide line cut to one sentence, for small windows.
+    /// The instructions without the tool guide, for small windows.
     compact_instructions: String,
+    /// The tools as the model sees them (full and compact), built once: their JSON schemas are
+    /// ~10 KB of JSON, and a turn that held its own copy for the whole answer made every open
+    /// stream that much bigger. Each request takes a copy, dropped once it is sent.
     specs: Vec<ToolSpec>,
     compact_specs: Vec<ToolSpec>,
     window: ContextWindow,

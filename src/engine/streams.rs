@@ -5,8 +5,8 @@ use super::attachments::to_wire;
 use super::convert::{item_to_record, thread_to_record};
 use super::json_ops::{action_target, load_item, load_thread};
 use super::seams::{ActionHandler, TurnInput};
-use super::turn::{Turn, TurnError};
-use super::writer::{settled, WriteFailure};
+use super::turn::{durable, DurableAck, Turn, TurnError};
+use super::writer::WriteFailure;
 use super::{Engine, EventStream, RequestContext};
 use crate::error::AppError;
 use crate::ids::{new_id, now, IdKind};
@@ -58,63 +58,80 @@ pub(super) async fn start(
     slot: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<EventStream, AppError> {
     let plan = plan(engine, ctx, request).await?;
-    commit_prelude(engine, &ctx.user_id, &plan).await?;
     let (tx, rx) = mpsc::unbounded_channel();
     let cancel = tokio_util::sync::CancellationToken::new();
-    let running = engine.register_turn(&ctx.user_id, &plan.thread.id, cancel.clone());
-    let turn = Turn::new(
+    let mut turn = Turn::new(
         ctx.user_id.clone(),
         plan.thread.clone(),
         engine.inner.store.clone(),
         engine.inner.writer.clone(),
         tx,
-        cancel,
+        cancel.clone(),
     );
-    let engine = engine.clone();
+    let prelude = queue_prelude(&mut turn, &plan);
+    let running = engine.register_turn(&ctx.user_id, &plan.thread.id, cancel.clone());
+    let thread_id = plan.thread.id.clone();
+    let task_engine = engine.clone();
+    let task_prelude = prelude.clone();
     tokio::spawn(async move {
-        run(engine, turn, plan).await;
+        run(task_engine, turn, plan, task_prelude).await;
         drop(running);
         drop(slot);
     });
+    // The turn runs meanwhile, so its first writes join the prelude's group commit: a turn
+    // costs one awaited commit, not two. Its events wait for the prelude in the stream.
+    if let Some(ack) = prelude {
+        if let Err(failure) = durable(ack).await {
+            cancel.cancel();
+            return Err(refusal(&thread_id, failure));
+        }
+    }
     Ok(EventStream::new(rx))
 }
 
 /// Ack means durable: the new thread and the user's message (or the completed client tool
-/// call) are committed before the stream announces them. One await per turn start, batched
-/// with every other turn's writes by the group-commit writer; if it fails, the client gets a
-/// plain HTTP error and nothing was announced.
-async fn commit_prelude(engine: &Engine, user_id: &str, plan: &Plan) -> Result<(), AppError> {
+/// call) are queued as the turn's first writes, and the stream announces them only once they
+/// are committed. Every later write of the turn is refused if they fail (`WriteChain`), and
+/// the client gets a plain HTTP error with nothing announced.
+fn queue_prelude(turn: &mut Turn, plan: &Plan) -> Option<DurableAck> {
+    let user_id = turn.user_id().to_owned();
     let mut ops = Vec::with_capacity(2);
     if plan.created {
         ops.push(WriteOp::CreateThread(thread_to_record(
-            user_id,
+            &user_id,
             &plan.thread,
         )));
     }
     match &plan.prelude {
         Prelude::UserMessage(message) => ops.push(WriteOp::SaveItem(item_to_record(
-            user_id,
+            &user_id,
             &ThreadItem::UserMessage(message.clone()),
         ))),
-        Prelude::SaveSilently(item) => ops.push(WriteOp::SaveItem(item_to_record(user_id, item))),
+        Prelude::SaveSilently(item) => ops.push(WriteOp::SaveItem(item_to_record(&user_id, item))),
         Prelude::Replace(_) | Prelude::None => {}
     }
-    if ops.is_empty() {
-        return Ok(());
+    (!ops.is_empty()).then(|| turn.persist(ops))
+}
+
+/// The HTTP error for a turn whose prelude could not be committed.
+fn refusal(thread_id: &str, failure: WriteFailure) -> AppError {
+    match failure {
+        // Deleted between the request's checks and the commit.
+        WriteFailure::NoRow(_) => AppError::NotFound(format!("thread {thread_id} not found")),
+        WriteFailure::Unavailable(cause) => {
+            tracing::warn!(thread = %thread_id, %cause, "turn refused: database unavailable");
+            AppError::database_unavailable()
+        }
+        WriteFailure::Failed(cause) => AppError::Internal(cause),
     }
-    settled(engine.inner.writer.submit(ops))
-        .await
-        .map_err(|failure| match failure {
-            // Deleted between the request's checks and the commit.
-            WriteFailure::NoRow(_) => {
-                AppError::NotFound(format!("thread {} not found", plan.thread.id))
-            }
-            WriteFailure::Unavailable(cause) => {
-                tracing::warn!(thread = %plan.thread.id, %cause, "turn refused: database unavailable");
-                AppError::database_unavailable()
-            }
-            WriteFailure::Failed(cause) => AppError::Internal(cause),
-        })
+}
+
+/// Whether the prelude is known to have failed (settled with an error).
+fn prelude_failed(prelude: &Option<DurableAck>) -> bool {
+    prelude
+        .as_ref()
+        .and_then(|ack| ack.peek())
+        .is_some_and(|result| !matches!(result, Ok(Ok(()))))
 }
 
 async fn plan(
@@ -317,15 +334,18 @@ enum Outcome {
     Cancelled,
 }
 
-async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
+async fn run(engine: Engine, mut turn: Turn, plan: Plan, prelude: Option<DurableAck>) {
     let started = Instant::now();
     let thread_id = plan.thread.id.clone();
     let user_id = turn.user_id().to_owned();
     let cancel = turn.cancellation();
 
-    // The thread and the user's message are durable already (`commit_prelude`).
+    // The thread and the user's message are announced once committed (`queue_prelude`).
     if plan.created {
-        turn.send(&ThreadStreamEvent::thread_created(plan.thread.to_thread()));
+        turn.send_after(
+            &ThreadStreamEvent::thread_created(plan.thread.to_thread()),
+            prelude.clone(),
+        );
     }
     let first_message = match &plan.prelude {
         Prelude::UserMessage(message) => Some(message.text()),
@@ -333,13 +353,21 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
     };
     let replace_after_options = match plan.prelude {
         Prelude::UserMessage(message) => {
-            for attachment in &message.attachments {
-                claim_attachment(&engine, &user_id, &thread_id, &attachment.id).await;
+            // The attachment row points at the thread row: claim it once that is committed.
+            let committed = match (&prelude, message.attachments.is_empty()) {
+                (Some(ack), false) => durable(ack.clone()).await.is_ok(),
+                _ => false,
+            };
+            if committed {
+                for attachment in &message.attachments {
+                    claim_attachment(&engine, &user_id, &thread_id, &attachment.id).await;
+                }
             }
             turn.note_item_written();
-            turn.send(&ThreadStreamEvent::item_done(ThreadItem::UserMessage(
-                message,
-            )));
+            turn.send_after(
+                &ThreadStreamEvent::item_done(ThreadItem::UserMessage(message)),
+                prelude.clone(),
+            );
             None
         }
         Prelude::SaveSilently(_) | Prelude::None => None,
@@ -383,6 +411,8 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
                     message,
                     allow_retry,
                 } => ErrorEvent::custom(message.clone(), *allow_retry),
+                // A responder that waited for the refused prelude (`Turn::flush`) says so.
+                TurnError::Internal(_) if prelude_failed(&prelude) => ErrorEvent::stream_error(),
                 TurnError::Internal(cause) => {
                     tracing::error!(thread = %thread_id, %cause, "turn failed");
                     ErrorEvent::stream_error()
@@ -404,7 +434,13 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
         }
     }
     turn.announce_thread();
-    let outcome_label = match turn.settle_writes().await {
+    let saved = turn.settle_writes().await;
+    if prelude_failed(&prelude) {
+        // `start` answered the client with the error; nothing of this turn was written.
+        tracing::debug!(thread = %thread_id, "turn dropped: its prelude was not committed");
+        return;
+    }
+    let outcome_label = match saved {
         Ok(()) => outcome_label,
         // The user deleted the thread while it answered: nothing to save, nothing to say.
         Err(WriteFailure::NoRow(cause)) => {
@@ -440,7 +476,7 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan) {
 async fn claim_attachment(engine: &Engine, user_id: &str, thread_id: &str, attachment_id: &str) {
     let store = &engine.inner.store;
     if let Ok(Some(mut record)) = store.get_attachment(user_id, attachment_id).await {
-        // The thread row is committed (`commit_prelude`), so the foreign key holds.
+        // The thread row is committed (`queue_prelude`), so the foreign key holds.
         record.thread_id = Some(thread_id.to_owned());
         if let Err(e) = store.save_attachment(&record).await {
             tracing::warn!(attachment = attachment_id, error = %e, "could not link attachment to thread");

@@ -952,6 +952,40 @@ async fn every_announced_write_is_committed_before_the_client_sees_it() {
     assert_eq!(stored_text(&f, &thread_id).await, ["one ", "two"]);
 }
 
+/// A turn's answer joins its thread and message in one group commit: the responder runs while
+/// they wait for the writer, so a whole scripted turn costs one commit, not two.
+#[tokio::test]
+async fn a_turn_commits_its_question_and_its_answer_together() {
+    let f = fixture().await;
+    let writer = f.engine.inner.writer.clone();
+    let paused = writer.gate.write().await;
+    let engine = f.engine.clone();
+    let body = json!({"type": "threads.create", "params": {"input": input("hello")}});
+    let start = tokio::spawn(async move {
+        engine
+            .handle(&ctx("u1"), body.to_string().as_bytes())
+            .await
+            .unwrap()
+    });
+    // The scripted answer is queued behind the thread and message by now.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = writer.commits.load(std::sync::atomic::Ordering::SeqCst);
+    drop(paused);
+    let Reply::Stream(events) = start.await.unwrap() else {
+        panic!("expected a stream")
+    };
+    let events = events.collect_all_values().await;
+    assert_eq!(events[0]["type"], "thread.created");
+    assert_eq!(events.len(), 18, "{:?}", types(&events));
+    let thread_id = events[0]["thread"]["id"].as_str().unwrap();
+    assert_eq!(f.items("u1", thread_id, "asc").await.len(), 3);
+    assert_eq!(
+        writer.commits.load(std::sync::atomic::Ordering::SeqCst) - before,
+        1,
+        "one group commit for the whole turn"
+    );
+}
+
 /// Answers "slow" messages over about two seconds, anything else at once.
 struct SlowOrFast;
 

@@ -13,7 +13,7 @@
 //! the turn runs on to the end and is saved.
 
 use super::convert::{item_to_record, thread_to_record};
-use super::writer::{WriteFailure, WriteQueue, WriteResult};
+use super::writer::{WriteChain, WriteFailure, WriteQueue, WriteResult};
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{
     AssistantMessageContent, AssistantMessageItem, HiddenContextItem, SdkHiddenContextItem,
@@ -63,6 +63,12 @@ impl From<crate::error::AppError> for TurnError {
 /// A write's acknowledgement, awaited by both the turn (`flush`) and the door's stream.
 pub(super) type DurableAck = Shared<super::writer::WriteAck>;
 
+/// Waits until the write is settled; a writer that went away is a failure.
+pub(super) async fn durable(ack: DurableAck) -> WriteResult {
+    ack.await
+        .unwrap_or_else(|_| Err(WriteFailure::Failed("the writer stopped".into())))
+}
+
 /// A serialized event on its way to the door, with the write it announces (if any): the
 /// stream releases it once that write is durable, and drops it if the write failed.
 pub(super) struct Outgoing {
@@ -79,6 +85,8 @@ pub struct Turn {
     thread_changed: bool,
     store: SharedStore,
     writer: WriteQueue,
+    /// This turn's writes, in order; none is applied after one that failed.
+    chain: WriteChain,
     events: EventSender,
     client_gone: bool,
     pending: Vec<ThreadItem>,
@@ -103,6 +111,7 @@ impl Turn {
             thread_changed: false,
             store,
             writer,
+            chain: WriteChain::default(),
             events,
             client_gone: false,
             pending: Vec::new(),
@@ -189,7 +198,16 @@ impl Turn {
             ThreadStreamEvent::ItemDone { item } | ThreadStreamEvent::ItemReplaced { item } => {
                 self.pending.retain(|p| p.id() != item.id());
                 self.items_written += 1;
-                Some(self.persist(vec![WriteOp::SaveItem(item_to_record(&self.user_id, item))]))
+                let record = item_to_record(&self.user_id, item);
+                // The item is serialized once, for the store and the client both.
+                let json = event
+                    .is_client_visible()
+                    .then(|| item_event_json(event.type_name(), &record.data));
+                let durable = self.persist(vec![WriteOp::SaveItem(record)]);
+                if let Some(json) = json {
+                    self.send_json_after(json, Some(durable));
+                }
+                return;
             }
             ThreadStreamEvent::ItemRemoved { item_id } => {
                 self.pending.retain(|p| p.id() != item_id);
@@ -220,29 +238,35 @@ impl Turn {
     }
 
     /// Sends an event to be released once `after` is durable.
-    fn send_after(&mut self, event: &ThreadStreamEvent, after: Option<DurableAck>) {
+    pub(super) fn send_after(&mut self, event: &ThreadStreamEvent, after: Option<DurableAck>) {
         if self.client_gone {
             return;
         }
         match serde_json::to_string(event) {
-            Ok(json) => {
-                let out = Outgoing {
-                    json: Arc::from(json),
-                    after,
-                };
-                if self.events.send(out).is_err() {
-                    // The door went away; the turn goes on and is saved.
-                    self.client_gone = true;
-                    tracing::info!(thread = %self.thread.id, "client disconnected; the turn continues");
-                }
-            }
+            Ok(json) => self.send_json_after(json, after),
             Err(e) => tracing::error!(error = %e, "event did not serialize"),
         }
     }
 
-    /// Queues writes with the group-commit writer; returns their acknowledgement.
+    fn send_json_after(&mut self, json: String, after: Option<DurableAck>) {
+        if self.client_gone {
+            return;
+        }
+        let out = Outgoing {
+            json: Arc::from(json),
+            after,
+        };
+        if self.events.send(out).is_err() {
+            // The door went away; the turn goes on and is saved.
+            self.client_gone = true;
+            tracing::info!(thread = %self.thread.id, "client disconnected; the turn continues");
+        }
+    }
+
+    /// Queues writes with the group-commit writer, after (and only if) the turn's earlier
+    /// writes; returns their acknowledgement.
     pub(super) fn persist(&mut self, ops: Vec<WriteOp>) -> DurableAck {
-        let ack = self.writer.submit(ops).shared();
+        let ack = self.writer.submit_in(&self.chain, ops).shared();
         self.acks.push(ack.clone());
         ack
     }
@@ -268,10 +292,7 @@ impl Turn {
     /// if any (kept across calls, so a responder's own `flush` hides nothing from the end).
     pub(super) async fn settle_writes(&mut self) -> WriteResult {
         for ack in self.acks.drain(..) {
-            let result = ack
-                .await
-                .unwrap_or_else(|_| Err(WriteFailure::Failed("the writer stopped".into())));
-            if let Err(e) = result {
+            if let Err(e) = durable(ack).await {
                 self.write_failure.get_or_insert(e);
             }
         }
@@ -340,6 +361,18 @@ impl Turn {
     }
 }
 
+/// The wire form of an event that carries one item (`thread.item.done`, `.replaced`), around
+/// the item's JSON as the store keeps it: what `serde_json::to_string(&event)` gives.
+fn item_event_json(type_name: &str, item_json: &str) -> String {
+    let mut json = String::with_capacity(item_json.len() + type_name.len() + 20);
+    json.push_str(r#"{"type":""#);
+    json.push_str(type_name);
+    json.push_str(r#"","item":"#);
+    json.push_str(item_json);
+    json.push('}');
+    json
+}
+
 /// An assistant message being streamed part by part.
 pub struct AssistantStream {
     id: String,
@@ -390,5 +423,31 @@ impl AssistantStream {
             turn.emit(ThreadStreamEvent::item_done(item));
         }
         self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::item_event_json;
+    use crate::protocol::{
+        AssistantMessageContent, AssistantMessageItem, ThreadItem, ThreadStreamEvent,
+    };
+
+    /// The event around a stored item is byte for byte the event serde writes.
+    #[test]
+    fn item_events_are_built_around_the_stored_item() {
+        let mut message = AssistantMessageItem::new("msg_1", "thr_1", crate::ids::now());
+        message.content = vec![AssistantMessageContent::new("Nuggets \"-3.5\" at -110")];
+        let item = ThreadItem::AssistantMessage(message);
+        let item_json = serde_json::to_string(&item).unwrap();
+        for event in [
+            ThreadStreamEvent::item_done(item.clone()),
+            ThreadStreamEvent::item_replaced(item.clone()),
+        ] {
+            assert_eq!(
+                item_event_json(event.type_name(), &item_json),
+                serde_json::to_string(&event).unwrap()
+            );
+        }
     }
 }

@@ -19,6 +19,7 @@ use crate::domain::{
 };
 use crate::engine::{ActionHandler, Turn, TurnError};
 use crate::ids::{new_id, now, IdKind};
+use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
 use crate::store::BetRecord;
 use crate::tools::parlay_picks::{requote, started};
@@ -177,7 +178,15 @@ impl LockIn {
     }
 
     /// Shows the re-quoted slip and asks the bettor to confirm the new prices.
-    fn ask_to_confirm(&self, turn: &mut Turn, sender: Option<&WidgetItem>, slip: &SlipState) {
+    async fn ask_to_confirm(
+        &self,
+        turn: &mut Turn,
+        sender: Option<&WidgetItem>,
+        slip: &SlipState,
+    ) -> Result<(), TurnError> {
+        let sizing = stake_sizing(turn.store(), turn.user_id(), &self.services.betting)
+            .await
+            .map_err(internal)?;
         let format = display_format(&self.services.betting);
         let changes: Vec<String> = slip
             .legs
@@ -202,7 +211,7 @@ impl LockIn {
             turn,
             sender,
             &slip.key,
-            parlay_slip(slip, format),
+            parlay_slip(slip, format, &sizing),
             changes.join("\n"),
         );
         turn.add_hidden_context(json!({
@@ -216,6 +225,7 @@ impl LockIn {
             changes.join("; ")
         );
         turn.stream_assistant_text([text.as_str()]);
+        Ok(())
     }
 }
 
@@ -293,8 +303,7 @@ impl ActionHandler for LockIn {
         }
         slip.as_of = board.provenance.as_of;
         if moved {
-            self.ask_to_confirm(turn, sender, &slip);
-            return Ok(());
+            return self.ask_to_confirm(turn, sender, &slip).await;
         }
 
         let quote = slip

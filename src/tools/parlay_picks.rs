@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use super::support::MarketArg;
 use super::ToolError;
-use crate::domain::{exact, remove_vig, AmericanOdds, BigRational, DevigMethod};
+use crate::domain::{
+    exact, expected_value_per_unit, remove_vig, AmericanOdds, BigRational, DevigMethod, Probability,
+};
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
 use crate::widgets::board::{complete_market_size, current_quotes as quotes, same_line};
 use crate::widgets::slip::SLIP_MARKETS;
@@ -87,6 +89,7 @@ fn leg(
         book: book.key.clone(),
         book_title: book.title.clone(),
         fair_bp: bp(fair),
+        fair_probability: Some(fair.clone()),
         previous_price_american: None,
         injury_note: None,
     }
@@ -105,16 +108,21 @@ fn best<'a>(
     }))
 }
 
-/// The most likely side of each upcoming game (highest no-vig probability across its
-/// moneyline, spread and total), then the `n` most likely of those, each at its best price.
-/// Legs come out in start order.
+/// The side with the most expected value of each upcoming game (across its moneyline, spread
+/// and total: EV at the best current price against the fair probability), then the `n`
+/// games whose pick has the most EV. Ties go to the likelier side, then the earlier game, then
+/// the board's order, so the same board always gives the same slip. Legs come out in start
+/// order.
+///
+/// Ranking by EV, not by probability: the heaviest favourite is the likeliest winner but
+/// usually the worst price; EV is what a bettor is paid for.
 pub fn auto_picks(
     board: &OddsBoard,
     analysis: &BoardAnalysis,
     n: usize,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlipLeg>, ToolError> {
-    let mut candidates: Vec<(BigRational, SlipLeg)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for game in analysis.games.iter().filter(|g| g.commence_time > now) {
         let Some(event) = board.events.iter().find(|e| e.id == game.event_id) else {
             continue;
@@ -131,14 +139,35 @@ pub fn auto_picks(
             candidates.len()
         )));
     }
-    candidates.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut legs: Vec<SlipLeg> = candidates.into_iter().take(n).map(|(_, l)| l).collect();
+    // A stable sort keeps the board's order among full ties.
+    candidates.sort_by(|a, b| {
+        b.rank(a)
+            .then(a.leg.commence_time.cmp(&b.leg.commence_time))
+    });
+    let mut legs: Vec<SlipLeg> = candidates.into_iter().take(n).map(|c| c.leg).collect();
     legs.sort_by_key(|l| l.commence_time);
     Ok(legs)
 }
 
-fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<(BigRational, SlipLeg)> {
-    let mut top: Option<(BigRational, SlipLeg)> = None;
+/// A game's pick with what it is ranked by.
+struct Candidate {
+    /// EV per unit at the leg's price, `p·D − 1`.
+    ev: BigRational,
+    fair: BigRational,
+    leg: SlipLeg,
+}
+
+impl Candidate {
+    /// More EV first, then the likelier side.
+    fn rank(&self, other: &Candidate) -> std::cmp::Ordering {
+        self.ev
+            .cmp(&other.ev)
+            .then_with(|| self.fair.cmp(&other.fair))
+    }
+}
+
+fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
+    let mut top: Option<Candidate> = None;
     for market in game
         .markets
         .iter()
@@ -148,14 +177,23 @@ fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<(BigRational, Sli
             let Some((book, outcome)) = best(quotes(event, &market.key, &o.name, o.point)) else {
                 continue;
             };
-            let better = top.as_ref().is_none_or(|(p, l)| {
-                o.fair_probability > *p
-                    || (o.fair_probability == *p
-                        && decimal_of(outcome.price_american) > decimal_of(l.price_american))
-            });
-            if better {
-                let pick = leg(event, &market.key, book, outcome, &o.fair_probability);
-                top = Some((o.fair_probability.clone(), pick));
+            let Some(price) = decimal_of(outcome.price_american) else {
+                continue;
+            };
+            let Ok(p) = Probability::from_ratio(o.fair_probability.clone()) else {
+                continue;
+            };
+            let candidate = Candidate {
+                ev: expected_value_per_unit(&p, &price),
+                fair: o.fair_probability.clone(),
+                leg: leg(event, &market.key, book, outcome, &o.fair_probability),
+            };
+            // Strictly better only: on a full tie the earlier market and outcome stay.
+            if top
+                .as_ref()
+                .is_none_or(|t| candidate.rank(t) == std::cmp::Ordering::Greater)
+            {
+                top = Some(candidate);
             }
         }
     }
@@ -315,20 +353,20 @@ mod tests {
         };
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
-        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
         assert_eq!((leg.book.as_str(), leg.price_american), ("book_b", 140));
 
         let mut board = sample_board();
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
-        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
         assert_eq!((leg.book.as_str(), leg.price_american), ("book_a", 130));
         // Asking for the stale book's exact price does not bring it back.
         let arg = LegArg {
             price_american: Some(140),
             ..arg
         };
-        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
         assert_eq!(leg.price_american, 130);
     }
 }

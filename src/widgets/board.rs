@@ -5,14 +5,21 @@
 //! "Same outcome" means same market, same name and same line: Over 228.5 at one book and
 //! Over 229 at another are different bets, so neither is "best" against the other. Fair
 //! probabilities use the consensus line (the line most books hang), de-vigged per book with the
-//! multiplicative method and averaged across those books, all in exact fractions.
+//! multiplicative method and averaged across those books, all in exact fractions — unless a
+//! sharp book is configured and hangs a current, complete market: then its line and its no-vig
+//! probabilities are the fair price (a sharp book's number is the market's best estimate; soft
+//! books shade theirs).
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
 use num_traits::Zero;
 
-use crate::domain::{hold, remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod};
+use super::edge::{Edge, StakeSizing};
+use crate::domain::{
+    expected_value_per_unit, hold, remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod,
+    Probability,
+};
 use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Outcome, Sport};
 
 /// The board, analysed. Games keep the provider's order (start time).
@@ -66,11 +73,21 @@ pub struct Quote {
     pub best: bool,
 }
 
-/// A market at its consensus line.
+/// A market at its consensus line (or the sharp book's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarketAnalysis {
     pub key: String,
     pub outcomes: Vec<OutcomeAnalysis>,
+    pub fair_from: FairFrom,
+}
+
+/// Whose prices the fair probabilities come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FairFrom {
+    /// The average no-vig line of this many books at the consensus line.
+    Consensus { books: usize },
+    /// The configured sharp book's no-vig line (its title).
+    Sharp { book_title: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +103,21 @@ impl OutcomeAnalysis {
     /// The exact fair (no-vig) price `1/p`; `None` for a probability of 0 or 1.
     pub fn fair_price(&self) -> Option<DecimalOdds> {
         DecimalOdds::from_probability(&self.fair_probability).ok()
+    }
+
+    /// EV per unit at the best price, `p·D − 1`, at the fair probability.
+    pub fn ev_at_best(&self) -> Option<BigRational> {
+        let p = Probability::from_ratio(self.fair_probability.clone()).ok()?;
+        Some(expected_value_per_unit(
+            &p,
+            &decimal(self.best.price_american)?,
+        ))
+    }
+
+    /// EV and the Kelly stake at the best price.
+    pub fn edge(&self, sizing: &StakeSizing) -> Option<Edge> {
+        let p = Probability::from_ratio(self.fair_probability.clone()).ok()?;
+        Some(sizing.edge(&p, &decimal(self.best.price_american)?))
     }
 }
 
@@ -260,8 +292,13 @@ pub fn complete_market_size(key: &str, event: &OddsEvent) -> usize {
     }
 }
 
-/// The consensus line of a market and its fair probabilities; `None` if no book prices it.
-fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
+/// The consensus line of a market and its fair probabilities (the sharp book's line when it
+/// hangs a current, complete market); `None` if no book prices it whole.
+fn analyze_market(
+    event: &OddsEvent,
+    key: &str,
+    sharp_book: Option<&str>,
+) -> Option<MarketAnalysis> {
     // Each book's outcomes for this market, as (line signature, outcomes).
     let lines: Vec<(&Bookmaker, Vec<Priced>)> = event
         .bookmakers
@@ -278,16 +315,31 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
             .map(|(n, p, _)| (n.clone(), p.map(f64::to_bits)))
             .collect()
     };
-    // Most books win; on a tie, the first book listed.
-    let consensus = lines.iter().map(|(_, o)| signature(o)).max_by_key(|sig| {
-        let count = lines.iter().filter(|(_, o)| &signature(o) == sig).count();
-        let first = lines.iter().position(|(_, o)| &signature(o) == sig);
-        (count, std::cmp::Reverse(first))
-    })?;
-    let on_line: Vec<&(&Bookmaker, Vec<Priced>)> = lines
-        .iter()
-        .filter(|(_, o)| signature(o) == consensus)
-        .collect();
+    let sharp = sharp_book.and_then(|key| lines.iter().find(|(b, _)| b.key == key));
+    let on_line: Vec<&(&Bookmaker, Vec<Priced>)> = match sharp {
+        Some(line) => vec![line],
+        None => {
+            // Most books win; on a tie, the first book listed.
+            let consensus = lines.iter().map(|(_, o)| signature(o)).max_by_key(|sig| {
+                let count = lines.iter().filter(|(_, o)| &signature(o) == sig).count();
+                let first = lines.iter().position(|(_, o)| &signature(o) == sig);
+                (count, std::cmp::Reverse(first))
+            })?;
+            lines
+                .iter()
+                .filter(|(_, o)| signature(o) == consensus)
+                .collect()
+        }
+    };
+    let consensus = signature(&on_line.first()?.1);
+    let fair_from = match sharp {
+        Some((book, _)) => FairFrom::Sharp {
+            book_title: book.title.clone(),
+        },
+        None => FairFrom::Consensus {
+            books: on_line.len(),
+        },
+    };
     let mut sums = vec![BigRational::zero(); consensus.len()];
     for (_, outcomes) in &on_line {
         let prices: Vec<DecimalOdds> = outcomes
@@ -325,11 +377,13 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
     Some(MarketAnalysis {
         key: key.to_owned(),
         outcomes,
+        fair_from,
     })
 }
 
-/// Analyses every game of a board.
-pub fn analyze_board(board: &OddsBoard) -> BoardAnalysis {
+/// Analyses every game of a board; `sharp_book` (a bookmaker key) anchors fair prices where it
+/// hangs a current, complete market.
+pub fn analyze_board(board: &OddsBoard, sharp_book: Option<&str>) -> BoardAnalysis {
     let mut markets: Vec<String> = Vec::new();
     for m in board
         .events
@@ -357,7 +411,7 @@ pub fn analyze_board(board: &OddsBoard) -> BoardAnalysis {
                 .collect(),
             markets: markets
                 .iter()
-                .filter_map(|key| analyze_market(event, key))
+                .filter_map(|key| analyze_market(event, key, sharp_book))
                 .collect(),
         })
         .collect();
@@ -385,7 +439,7 @@ mod tests {
 
     #[test]
     fn best_prices_fair_odds_and_hold() {
-        let analysis = analyze_board(&sample_board());
+        let analysis = analyze_board(&sample_board(), None);
         assert_eq!(analysis.markets, vec!["spreads", "totals", "h2h"]);
         let game = &analysis.games[0];
         // Moneyline −150 / +130 at book A, −160 / +140 at book B.
@@ -424,7 +478,7 @@ mod tests {
         let event = &mut board.events[0];
         event.sport_key = "soccer_epl".into();
         // Two books hang only home and away (no draw): no fair probability from them.
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0].markets.iter().find(|m| m.key == "h2h");
         assert!(h2h.is_none(), "{h2h:?}");
         // Add the draw at one book: that book alone makes the market (three prices).
@@ -436,7 +490,7 @@ mod tests {
             point: None,
             description: None,
         });
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0]
             .markets
             .iter()
@@ -452,12 +506,76 @@ mod tests {
     }
 
     #[test]
+    fn a_sharp_book_anchors_the_fair_price_when_it_hangs_a_current_whole_market() {
+        let board = sample_board();
+        let h2h = |analysis: &BoardAnalysis| {
+            analysis.games[0]
+                .markets
+                .iter()
+                .find(|m| m.key == "h2h")
+                .unwrap()
+                .clone()
+        };
+        let consensus = h2h(&analyze_board(&board, None));
+        assert_eq!(consensus.fair_from, FairFrom::Consensus { books: 2 });
+        // Book B as the sharp book: its −160 / +140 alone, 96/161 for the favourite.
+        let sharp = h2h(&analyze_board(&board, Some("book_b")));
+        assert_eq!(
+            sharp.fair_from,
+            FairFrom::Sharp {
+                book_title: "DemoBook B (synthetic)".into()
+            }
+        );
+        assert_eq!(
+            sharp.outcomes[1].fair_probability,
+            BigRational::new(96.into(), 161.into())
+        );
+        assert_ne!(
+            sharp.outcomes[1].fair_probability,
+            consensus.outcomes[1].fair_probability
+        );
+        // Best prices are still shopped across every current book.
+        assert_eq!(sharp.outcomes[0].best.book_key, "book_b");
+        assert_eq!(sharp.outcomes[1].best.book_key, "book_a");
+        // The sharp book's total hangs its own line (book A's differs): the fair total is at
+        // the sharp line.
+        let totals = |analysis: &BoardAnalysis| {
+            analysis.games[0]
+                .markets
+                .iter()
+                .find(|m| m.key == "totals")
+                .unwrap()
+                .outcomes[0]
+                .point
+        };
+        let book_b_total = board.events[0].bookmakers[1]
+            .markets
+            .iter()
+            .find(|m| m.key == "totals")
+            .unwrap()
+            .outcomes[0]
+            .point;
+        assert_eq!(totals(&analyze_board(&board, Some("book_b"))), book_b_total);
+        // A stale sharp book, or one missing the market, falls back to the consensus.
+        let mut stale = board.clone();
+        let newest = stale.events[0].bookmakers[0].last_update.unwrap();
+        stale.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
+        let fallback = h2h(&analyze_board(&stale, Some("book_b")));
+        assert_eq!(fallback.fair_from, FairFrom::Consensus { books: 1 });
+        assert_eq!(
+            h2h(&analyze_board(&board, Some("pinnacle"))),
+            consensus,
+            "a sharp book absent from the board changes nothing"
+        );
+    }
+
+    #[test]
     fn a_stale_book_is_never_best_and_never_in_the_fair_price() {
         let mut board = sample_board();
         // Book B (the better moneyline dog, +140) last moved an hour before book A.
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0]
             .markets
             .iter()
@@ -475,7 +593,7 @@ mod tests {
         // Ten minutes behind is within the window: book B's +140 is best again.
         let mut board = sample_board();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::minutes(10));
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0]
             .markets
             .iter()

@@ -212,6 +212,7 @@ fn slip_leg(
         book: "demobook_a".into(),
         book_title: "DemoBook A (synthetic)".into(),
         fair_bp,
+        fair_probability: None,
         previous_price_american: None,
         injury_note: None,
     }
@@ -478,6 +479,8 @@ pub fn sample_limits() -> super::limits::LimitsView {
         cool_off_until: Some(at + chrono::Duration::days(7)),
         self_excluded_until: None,
         loosen_delay_hours: 24,
+        bankroll: Some(Cents::new(50_000)),
+        bankroll_is_default: false,
         changes: vec!["Cool-off started: no bets until Wed Jan 22, 17:00 UTC.".into()],
     }
 }

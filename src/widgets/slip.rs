@@ -9,9 +9,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use num_traits::{One, Signed};
+
 use crate::domain::{
-    price_parlay, AmericanOdds, Cents, DecimalOdds, LegKey, ParlayError, ParlayLeg, ParlayOptions,
-    ParlayQuote,
+    price_parlay, AmericanOdds, BigRational, Cents, DecimalOdds, LegKey, ParlayError, ParlayLeg,
+    ParlayOptions, ParlayQuote, Probability,
 };
 use crate::protocol::widgets::BadgeColor;
 use crate::providers::Sport;
@@ -40,8 +42,16 @@ pub struct SlipLeg {
     /// Bookmaker key and title of the quoted price.
     pub book: String,
     pub book_title: String,
-    /// No-vig win probability in basis points (0..=10000): the confidence badge.
+    /// No-vig win probability in basis points (0..=10000): the market-probability badge.
     pub fair_bp: u32,
+    /// The exact no-vig win probability EV and Kelly use, `"n/d"` on the wire (a float would
+    /// not carry 69/119 back). Slips from before it existed fall back to `fair_bp`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "exact_probability"
+    )]
+    pub fair_probability: Option<BigRational>,
     /// Set when a re-quote moved the price: what the bettor saw before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_price_american: Option<i32>,
@@ -86,12 +96,21 @@ impl SlipLeg {
         LegKey::new(&self.event_id, &self.market, &self.selection)
     }
 
-    /// The confidence badge: the no-vig probability and a word for it.
     /// The badge beside the price: the market's own no-vig win probability. It is what the
     /// books imply, not our confidence in the pick, and says so.
     pub fn market_probability_badge(&self) -> (String, BadgeColor) {
         let pct = (self.fair_bp + 50) / 100;
-        (format!("Market {pct}%"), BadgeColor::Secondary)
+        (format!("Market prob. {pct}%"), BadgeColor::Secondary)
+    }
+
+    /// The fair win probability: exact when the slip carries it, else from `fair_bp`;
+    /// `None` when out of range (an unchecked payload).
+    pub fn fair(&self) -> Option<Probability> {
+        let p = self
+            .fair_probability
+            .clone()
+            .unwrap_or_else(|| BigRational::new(self.fair_bp.into(), 10_000.into()));
+        Probability::from_ratio(p).ok()
     }
 
     fn check(&self, n: usize) -> Result<(), String> {
@@ -116,7 +135,11 @@ impl SlipLeg {
         {
             return Err(format!("leg {n} has an invalid line"));
         }
-        if self.fair_bp > 10_000 {
+        let fair_ok = self
+            .fair_probability
+            .as_ref()
+            .is_none_or(|p| !p.is_negative() && *p <= BigRational::one());
+        if self.fair_bp > 10_000 || !fair_ok {
             return Err(format!("leg {n} has an invalid probability"));
         }
         self.decimal().map_err(|e| format!("leg {n}: {e}"))?;
@@ -196,6 +219,19 @@ impl SlipState {
             .any(|l| l.previous_price_american.is_some())
     }
 
+    /// The parlay's fair win probability if its legs are independent, `Π p_i` (`None` for a
+    /// same-game slip: its legs are correlated, so the product is not its probability).
+    pub fn joint_fair(&self) -> Option<Probability> {
+        if self.is_same_game() {
+            return None;
+        }
+        let mut p = BigRational::one();
+        for leg in &self.legs {
+            p *= leg.fair()?.as_ratio();
+        }
+        Probability::from_ratio(p).ok()
+    }
+
     /// Whether two legs share a game (the price is then an independence estimate).
     pub fn is_same_game(&self) -> bool {
         self.legs
@@ -205,10 +241,85 @@ impl SlipState {
     }
 }
 
+/// `Option<BigRational>` as `"n/d"`, bounded when read (the payload may come from a browser).
+mod exact_probability {
+    use num_bigint::BigInt;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::BigRational;
+
+    /// Far longer than any no-vig probability of a real market needs.
+    const MAX_LEN: usize = 80;
+
+    pub fn serialize<S: Serializer>(p: &Option<BigRational>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.collect_str(&format_args!("{}/{}", p.numer(), p.denom())),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BigRational>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let bad = || serde::de::Error::custom(format!("{text:?} is not an exact fraction n/d"));
+        let digits = |s: &str| {
+            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<BigInt>().ok())
+                .flatten()
+        };
+        if text.len() > MAX_LEN {
+            return Err(bad());
+        }
+        let (n, d) = text.split_once('/').ok_or_else(bad)?;
+        match (digits(n), digits(d)) {
+            (Some(n), Some(d)) if d != BigInt::from(0) => Ok(Some(BigRational::new(n, d))),
+            _ => Err(bad()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::widgets::golden::sample_slip;
+
+    #[test]
+    fn the_exact_fair_probability_round_trips_and_is_bounded() {
+        let mut slip = sample_slip();
+        slip.legs[0].fair_probability = Some(BigRational::new(69.into(), 119.into()));
+        let json = serde_json::to_value(&slip).unwrap();
+        assert_eq!(json["legs"][0]["fair_probability"], "69/119");
+        let back: SlipState = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back, slip);
+        assert_eq!(
+            back.legs[0].fair().unwrap().as_ratio(),
+            &BigRational::new(69.into(), 119.into())
+        );
+        // Without it, the badge's basis points stand in.
+        assert_eq!(
+            back.legs[1].fair().unwrap().as_ratio(),
+            &BigRational::new(back.legs[1].fair_bp.into(), 10_000.into())
+        );
+        for bad in ["0.58", "-1/2", "1/0", &"9".repeat(90)] {
+            let mut json = json.clone();
+            json["legs"][0]["fair_probability"] = serde_json::json!(format!("{bad}"));
+            assert!(serde_json::from_value::<SlipState>(json).is_err(), "{bad}");
+        }
+        slip.legs[0].fair_probability = Some(BigRational::new(3.into(), 2.into()));
+        assert!(slip.check(10).unwrap_err().contains("probability"));
+    }
+
+    #[test]
+    fn the_joint_fair_probability_is_the_product_unless_legs_share_a_game() {
+        let mut slip = sample_slip();
+        let product = slip.legs.iter().fold(BigRational::one(), |acc, l| {
+            acc * l.fair().unwrap().as_ratio()
+        });
+        assert_eq!(slip.joint_fair().unwrap().as_ratio(), &product);
+        slip.legs[1].event_id = slip.legs[0].event_id.clone();
+        assert_eq!(slip.joint_fair(), None);
+    }
 
     #[test]
     fn quote_matches_vector_1_to_the_cent() {
@@ -253,7 +364,10 @@ mod tests {
         assert_eq!(slip.legs[0].pick(), "Los Angeles Lakers -4");
         assert_eq!(slip.legs[1].pick(), "Boston Celtics ML");
         assert_eq!(slip.legs[2].pick(), "Denver Nuggets ML");
-        assert_eq!(slip.legs[0].market_probability_badge().0, "Market 52%");
+        assert_eq!(
+            slip.legs[0].market_probability_badge().0,
+            "Market prob. 52%"
+        );
         assert!(!slip.is_same_game());
     }
 }

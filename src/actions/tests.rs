@@ -155,6 +155,35 @@ async fn lock_in_twice_is_one_bet_with_its_odds_snapshot() {
 }
 
 #[tokio::test]
+async fn a_stake_change_sizes_the_kelly_line_from_the_bankroll_set_since() {
+    let kit = Kit::new().await;
+    let (run, item_id, slip) = three_leg_slip(&kit).await;
+    assert!(widget_text(&slip).contains("Set a bankroll"));
+    // The bankroll is read when the slip is drawn again, not frozen into the slip.
+    let set = kit
+        .run_tool("set_limits", json!({"bankroll_cents": 80_000}))
+        .await;
+    assert_eq!(set.result["bankroll"], "$800.00", "{}", set.result);
+    let set_stake = find_action(&slip, "parlay.set_stake").unwrap();
+    let answer = kit
+        .sync_action(
+            &run.thread_id,
+            &item_id,
+            sent(&set_stake, json!({"stake": "25"})),
+        )
+        .await
+        .unwrap();
+    let text = widget_text(&answer["updated_item"]["widget"]);
+    assert!(
+        text.contains("Stake = ¼ Kelly of your $800.00 bankroll"),
+        "{text}"
+    );
+    // Three home −110 spreads, each fair at 933/1846 (book A 1/2, book B −115/−105
+    // 943/1846, averaged): EV = (933/1846)³ × 9261/1331 − 1 = −10.17 % → no bet.
+    assert!(text.contains("EV -10.2% · no bet"), "{text}");
+}
+
+#[tokio::test]
 async fn stake_changes_and_leg_removal_recompute_the_slip() {
     let kit = Kit::new().await;
     let (run, item_id, slip) = three_leg_slip(&kit).await;

@@ -342,6 +342,53 @@ mod tests {
     }
 
     #[test]
+    fn auto_picks_take_the_most_ev_not_the_heaviest_favourite() {
+        use crate::widgets::analyze_board;
+        use crate::widgets::golden::sample_board;
+        let now = "2025-01-15T17:00:00Z".parse().unwrap();
+        // Book A hangs the Heat at +160, above both books' fair line (EV +3.3 %); the Thunder
+        // (−185, 62 % to win) are the likeliest side on the board but below zero EV.
+        let mut board = sample_board();
+        let book_a = &mut board.events[0].bookmakers[0];
+        let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
+        h2h.outcomes[1].price_american = 160;
+        let legs = auto_picks(&board, &analyze_board(&board, None), 1, now).unwrap();
+        assert_eq!(
+            (legs[0].selection.as_str(), legs[0].price_american),
+            ("Miami Heat", 160)
+        );
+        // The leg carries the exact fair probability its EV was ranked by.
+        let fair = BigRational::new(25.into(), 64.into()) + BigRational::new(65.into(), 161.into());
+        assert_eq!(
+            legs[0].fair_probability,
+            Some(fair / BigRational::from_integer(2.into()))
+        );
+    }
+
+    #[test]
+    fn auto_pick_ties_go_to_the_earlier_game_whatever_the_board_order() {
+        use crate::widgets::analyze_board;
+        use crate::widgets::golden::sample_board;
+        let now = "2025-01-15T17:00:00Z".parse().unwrap();
+        // The same game twice (same prices, so the same EV and probability), listed second
+        // but starting an hour earlier.
+        let mut board = sample_board();
+        board.events.truncate(1);
+        let mut twin = board.events[0].clone();
+        twin.id = "evt_twin".into();
+        twin.commence_time -= chrono::Duration::hours(1);
+        board.events.push(twin);
+        let pick = |board: &OddsBoard| {
+            auto_picks(board, &analyze_board(board, None), 1, now).unwrap()[0]
+                .event_id
+                .clone()
+        };
+        assert_eq!(pick(&board), "evt_twin");
+        board.events[1].commence_time += chrono::Duration::hours(2);
+        assert_eq!(pick(&board), "evt_heat_lakers");
+    }
+
+    #[test]
     fn a_stale_book_never_prices_a_leg() {
         use crate::widgets::analyze_board;
         use crate::widgets::golden::sample_board;

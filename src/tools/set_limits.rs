@@ -338,3 +338,31 @@ fn answer(result: &Value, _args: &Value) -> Option<String> {
     );
     Some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bankroll_words_set_clear_or_show_it() {
+        let read = |text: &str| read(&Question::new(text));
+        assert_eq!(
+            read("Set my bankroll to $500"),
+            Some(json!({"bankroll_cents": 50_000}))
+        );
+        assert_eq!(
+            read("my bankroll is $1,250.50"),
+            Some(json!({"bankroll_cents": 125_050}))
+        );
+        assert_eq!(
+            read("clear my bankroll"),
+            Some(json!({"bankroll_cents": 0}))
+        );
+        assert_eq!(read("what's my bankroll?"), Some(json!({})));
+        // A bankroll is not a limit: the amount never becomes a stake cap.
+        assert_eq!(
+            read("Set a daily limit of $100"),
+            Some(json!({"daily_stake_cap_cents": 10_000}))
+        );
+    }
+}

@@ -25,7 +25,7 @@ use crate::store::BetRecord;
 use crate::tools::parlay_picks::{requote, started};
 use crate::tools::support::{bet_limits, check_stake, display_format, fetch_current_board};
 use crate::tools::ToolServices;
-use crate::widgets::{bet_receipt, parlay_slip, price_text, BetReceipt, LockedLeg, SlipState};
+use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg, SlipState};
 
 /// Lock-ins of one user are serialised from the limits check to the bet's insert, so two
 /// slips clicked at once cannot both pass a cap that has room for one. Striped by user so the
@@ -89,8 +89,8 @@ pub fn receipt_from(bet: &BetRecord) -> Option<BetReceipt> {
     let legs: Vec<LockedLeg> = serde_json::from_str(&bet.legs).ok()?;
     let prices: Vec<_> = legs
         .iter()
-        .map(|l| l.leg.decimal().ok().map(crate::domain::ParlayLeg::pending))
-        .collect::<Option<_>>()?;
+        .map(|l| crate::domain::ParlayLeg::pending(l.leg.price.clone()))
+        .collect();
     let combined = combined_price(&prices)?;
     Some(BetReceipt {
         bet_id: bet.id.clone(),
@@ -127,13 +127,7 @@ impl LockIn {
         let picks: Vec<String> = receipt
             .legs
             .iter()
-            .map(|l| {
-                format!(
-                    "{} {}",
-                    l.leg.pick(),
-                    price_text(l.leg.price_american, format)
-                )
-            })
+            .map(|l| format!("{} {}", l.leg.pick(), format_odds(&l.leg.price, format)))
             .collect();
         let copy = format!(
             "Bet {}: {} on {} at {odds}, pays {}",
@@ -192,15 +186,15 @@ impl LockIn {
             .legs
             .iter()
             .filter_map(|l| {
-                let old = l.previous_price_american?;
+                let old = l.previous_price.as_ref()?;
                 let text = format!(
                     "{}: {} → {}",
                     l.pick(),
-                    price_text(old, format),
-                    price_text(l.price_american, format)
+                    format_odds(old, format),
+                    format_odds(&l.price, format)
                 );
                 // The same price elsewhere: say where.
-                Some(if old == l.price_american {
+                Some(if *old == l.price {
                     format!("{text} (now at {})", l.book_title)
                 } else {
                     text
@@ -289,13 +283,12 @@ impl ActionHandler for LockIn {
                     leg.home
                 ))
             })?;
-            if price == leg.price_american && book == leg.book {
-                leg.previous_price_american = None;
+            if price == leg.price && book == leg.book {
+                leg.previous_price = None;
             } else {
                 // A new price, or the same price now only at another book: the ticket would
                 // name a book the bettor did not choose, so they confirm either way.
-                leg.previous_price_american = Some(leg.price_american);
-                leg.price_american = price;
+                leg.previous_price = Some(std::mem::replace(&mut leg.price, price));
                 leg.book = book;
                 leg.book_title = title;
                 moved = true;
@@ -318,11 +311,10 @@ impl ActionHandler for LockIn {
             .legs
             .iter()
             .map(|leg| {
-                let decimal = leg.decimal().map_err(internal)?;
                 Ok(LockedLeg {
                     leg: leg.clone(),
                     sport: slip.sport,
-                    decimal: serde_json::to_value(&decimal)
+                    decimal: serde_json::to_value(&leg.price)
                         .map_err(internal)?
                         .as_str()
                         .unwrap_or_default()

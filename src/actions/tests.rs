@@ -114,7 +114,7 @@ async fn lock_in_twice_is_one_bet_with_its_odds_snapshot() {
     assert_eq!(legs.len(), 3);
     assert!(legs
         .iter()
-        .all(|l| l["decimal"] == "21/11" && l["price_american"] == -110));
+        .all(|l| l["decimal"] == "21/11" && l["price"] == "21/11"));
     assert!(legs
         .iter()
         .all(|l| l["source"] == "DEMO DATA" && l["demo"] == true));
@@ -288,7 +288,7 @@ async fn invalid_lock_in_payloads_save_nothing() {
     let mut duplicate_legs = lock_in["payload"].clone();
     duplicate_legs["slip"]["legs"][1] = duplicate_legs["slip"]["legs"][0].clone();
     let mut bad_price = lock_in["payload"].clone();
-    bad_price["slip"]["legs"][0]["price_american"] = json!(50);
+    bad_price["slip"]["legs"][0]["price"] = json!("1/2");
     let mut gone = lock_in["payload"].clone();
     gone["slip"]["legs"][0]["event_id"] = json!("no_such_event");
     // A slip built before tip-off, clicked after it: the demo clock is 17:00 UTC.
@@ -333,7 +333,7 @@ async fn invalid_lock_in_payloads_save_nothing() {
         (
             json!({"type": "parlay.lock_in", "payload": bad_price}),
             None,
-            "leg 1",
+            "malformed",
         ),
         (
             json!({"type": "parlay.lock_in", "payload": gone}),
@@ -368,10 +368,10 @@ async fn a_moved_price_asks_to_confirm_and_the_confirmation_bets_at_the_new_pric
     let kit = Kit::new().await;
     let (run, _item_id, slip) = three_leg_slip(&kit).await;
     let lock_in = find_action(&slip, "parlay.lock_in").unwrap();
-    // A slip whose first leg was quoted at −105 (the book now hangs −110), sent without an
+    // A slip whose first leg was quoted at −105 (41/21; the book now hangs −110), sent without an
     // item id: the forged price is re-quoted, not trusted.
     let mut payload = lock_in["payload"].clone();
-    payload["slip"]["legs"][0]["price_american"] = json!(-105);
+    payload["slip"]["legs"][0]["price"] = json!("41/21");
     let events = kit
         .action(
             &run.thread_id,

@@ -19,7 +19,7 @@ use crate::domain::{exact, format_odds, validate_parlay, validate_payout, Cents,
 use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, parlay_slip, price_text, slip_edge_text, SlipLeg, SlipState};
+use crate::widgets::{analyze_board, parlay_slip, slip_edge_text, SlipLeg, SlipState};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BuildParlayArgs {
@@ -60,11 +60,11 @@ pub fn slip_summary(slip: &SlipState, format: OddsFormat) -> Value {
                 "market": l.market,
                 "selection": l.selection,
                 "point": l.point,
-                "price": price_text(l.price_american, format),
+                "price": format_odds(&l.price, format),
                 "book": l.book_title,
                 "fair_probability": format!("{:.1}%", f64::from(l.fair_bp) / 100.0),
-                "ev": l.fair().zip(l.decimal().ok()).map(|(p, price)| {
-                    exact::format_percent(&crate::domain::expected_value_per_unit(&p, &price), 1)
+                "ev": l.fair().map(|p| {
+                    exact::format_percent(&crate::domain::expected_value_per_unit(&p, &l.price), 1)
                 }),
                 "injury_note": l.injury_note,
             })
@@ -190,7 +190,7 @@ impl TypedTool for BuildParlay {
         let copy = slip
             .legs
             .iter()
-            .map(|l| format!("{} {}", l.pick(), price_text(l.price_american, format)))
+            .map(|l| format!("{} {}", l.pick(), format_odds(&l.price, format)))
             .collect::<Vec<_>>()
             .join("\n");
         let sizing = stake_sizing(ctx.turn.store(), ctx.turn.user_id(), config)

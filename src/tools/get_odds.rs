@@ -15,7 +15,7 @@ use crate::domain::{exact, format_odds, OddsFormat};
 use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, odds_board, price_text, BoardAnalysis};
+use crate::widgets::{analyze_board, odds_board, BoardAnalysis};
 
 /// Games beyond this are left off the widget (the result says how many there were).
 pub const MAX_GAMES: usize = 12;
@@ -75,7 +75,7 @@ pub fn board_summary(board: &BoardAnalysis, format: OddsFormat) -> Value {
                             json!({
                                 "selection": o.name,
                                 "point": o.point,
-                                "best_price": price_text(o.best.price_american, format),
+                                "best_price": format_odds(&o.best.price, format),
                                 "best_book": o.best.book_title,
                                 "fair_price": o.fair_price().map(|p| format_odds(&p, format)),
                                 "fair_probability": exact::format_percent(&o.fair_probability, 1),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::support::MarketArg;
 use super::ToolError;
 use crate::domain::{
-    exact, expected_value_per_unit, remove_vig, AmericanOdds, BigRational, DevigMethod, Probability,
+    exact, expected_value_per_unit, remove_vig, BigRational, DecimalOdds, DevigMethod, Probability,
 };
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
 use crate::widgets::board::{complete_market_size, current_quotes as quotes, same_line};
@@ -42,10 +42,6 @@ fn bp(p: &BigRational) -> u32 {
         .min(10_000)
 }
 
-fn decimal_of(price: i32) -> Option<crate::domain::DecimalOdds> {
-    AmericanOdds::new(price).ok().map(AmericanOdds::to_decimal)
-}
-
 /// The no-vig probability of `outcome` within one book's market.
 fn book_fair(
     event: &OddsEvent,
@@ -57,11 +53,7 @@ fn book_fair(
     if m.outcomes.len() < complete_market_size(market, event) {
         return None;
     }
-    let prices: Vec<_> = m
-        .outcomes
-        .iter()
-        .map(|o| decimal_of(o.price_american))
-        .collect::<Option<_>>()?;
+    let prices: Vec<_> = m.outcomes.iter().map(|o| o.price.clone()).collect();
     let line = remove_vig(&prices, DevigMethod::Multiplicative).ok()?;
     let index = m
         .outcomes
@@ -85,12 +77,12 @@ fn leg(
         market: market.to_owned(),
         selection: outcome.name.clone(),
         point: outcome.point,
-        price_american: outcome.price_american,
+        price: outcome.price.clone(),
         book: book.key.clone(),
         book_title: book.title.clone(),
         fair_bp: bp(fair),
         fair_probability: Some(fair.clone()),
-        previous_price_american: None,
+        previous_price: None,
         injury_note: None,
     }
 }
@@ -99,13 +91,16 @@ fn best<'a>(
     mut candidates: impl Iterator<Item = (&'a Bookmaker, &'a Outcome)>,
 ) -> Option<(&'a Bookmaker, &'a Outcome)> {
     let first = candidates.next()?;
-    Some(candidates.fold(first, |acc, c| {
-        if decimal_of(c.1.price_american) > decimal_of(acc.1.price_american) {
-            c
-        } else {
-            acc
-        }
-    }))
+    Some(candidates.fold(
+        first,
+        |acc, c| {
+            if c.1.price > acc.1.price {
+                c
+            } else {
+                acc
+            }
+        },
+    ))
 }
 
 /// The side with the most expected value of each upcoming game (across its moneyline, spread
@@ -177,14 +172,12 @@ fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
             let Some((book, outcome)) = best(quotes(event, &market.key, &o.name, o.point)) else {
                 continue;
             };
-            let Some(price) = decimal_of(outcome.price_american) else {
-                continue;
-            };
+            let price = &outcome.price;
             let Ok(p) = Probability::from_ratio(o.fair_probability.clone()) else {
                 continue;
             };
             let candidate = Candidate {
-                ev: expected_value_per_unit(&p, &price),
+                ev: expected_value_per_unit(&p, price),
                 fair: o.fair_probability.clone(),
                 leg: leg(event, &market.key, book, outcome, &o.fair_probability),
             };
@@ -272,9 +265,11 @@ pub fn explicit_pick(
             })?,
     };
     let point = point.or(consensus.and_then(|o| o.point));
-    let exact_price = arg
-        .price_american
-        .and_then(|p| quotes(event, market, &name, point).find(|(_, o)| o.price_american == p));
+    // The model names American odds; a book hangs that price if its exact price rounds to it.
+    let exact_price = arg.price_american.and_then(|p| {
+        quotes(event, market, &name, point)
+            .find(|(_, o)| o.price.to_american().is_ok_and(|a| i32::from(a) == p))
+    });
     let (book, outcome) = exact_price
         .or_else(|| best(quotes(event, market, &name, point)))
         .ok_or_else(|| {
@@ -307,18 +302,18 @@ pub fn started(
 }
 
 fn outcome_implied(outcome: &Outcome) -> BigRational {
-    decimal_of(outcome.price_american).map_or_else(exact::zero, |d| d.implied_probability())
+    outcome.price.implied_probability()
 }
 
 /// The leg's price now: at its book if the book still hangs that line, else the best price
 /// for the line across books. `None` when nobody hangs it any more.
-pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(i32, String, String)> {
+pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(DecimalOdds, String, String)> {
     let event = board.events.iter().find(|e| e.id == leg.event_id)?;
     let same_book =
         quotes(event, &leg.market, &leg.selection, leg.point).find(|(b, _)| b.key == leg.book);
     let (book, outcome) =
         same_book.or_else(|| best(quotes(event, &leg.market, &leg.selection, leg.point)))?;
-    Some((outcome.price_american, book.key.clone(), book.title.clone()))
+    Some((outcome.price.clone(), book.key.clone(), book.title.clone()))
 }
 
 #[cfg(test)]
@@ -344,18 +339,18 @@ mod tests {
     #[test]
     fn auto_picks_take_the_most_ev_not_the_heaviest_favourite() {
         use crate::widgets::analyze_board;
-        use crate::widgets::golden::sample_board;
+        use crate::widgets::golden::{am, sample_board};
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         // Book A hangs the Heat at +160, above both books' fair line (EV +3.3 %); the Thunder
         // (−185, 62 % to win) are the likeliest side on the board but below zero EV.
         let mut board = sample_board();
         let book_a = &mut board.events[0].bookmakers[0];
         let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
-        h2h.outcomes[1].price_american = 160;
+        h2h.outcomes[1].price = am(160);
         let legs = auto_picks(&board, &analyze_board(&board, None), 1, now).unwrap();
         assert_eq!(
-            (legs[0].selection.as_str(), legs[0].price_american),
-            ("Miami Heat", 160)
+            (legs[0].selection.as_str(), &legs[0].price),
+            ("Miami Heat", &am(160))
         );
         // The leg carries the exact fair probability its EV was ranked by.
         let fair = BigRational::new(25.into(), 64.into()) + BigRational::new(65.into(), 161.into());
@@ -391,7 +386,7 @@ mod tests {
     #[test]
     fn a_stale_book_never_prices_a_leg() {
         use crate::widgets::analyze_board;
-        use crate::widgets::golden::sample_board;
+        use crate::widgets::golden::{am, sample_board};
         let arg = LegArg {
             event_id: "evt_heat_lakers".into(),
             market: MarketArg::H2h,
@@ -401,19 +396,19 @@ mod tests {
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
         let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
-        assert_eq!((leg.book.as_str(), leg.price_american), ("book_b", 140));
+        assert_eq!((leg.book.as_str(), &leg.price), ("book_b", &am(140)));
 
         let mut board = sample_board();
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
         let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
-        assert_eq!((leg.book.as_str(), leg.price_american), ("book_a", 130));
+        assert_eq!((leg.book.as_str(), &leg.price), ("book_a", &am(130)));
         // Asking for the stale book's exact price does not bring it back.
         let arg = LegArg {
             price_american: Some(140),
             ..arg
         };
         let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
-        assert_eq!(leg.price_american, 130);
+        assert_eq!(leg.price, am(130));
     }
 }

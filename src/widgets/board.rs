@@ -17,8 +17,7 @@ use num_traits::Zero;
 
 use super::edge::{Edge, StakeSizing};
 use crate::domain::{
-    expected_value_per_unit, hold, remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod,
-    Probability,
+    expected_value_per_unit, hold, remove_vig, BigRational, DecimalOdds, DevigMethod, Probability,
 };
 use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Outcome, Sport};
 
@@ -68,7 +67,7 @@ pub struct BookMarket {
 pub struct Quote {
     pub name: String,
     pub point: Option<f64>,
-    pub price_american: i32,
+    pub price: DecimalOdds,
     /// Strictly better than at least one other book's price for the same outcome and line.
     pub best: bool,
 }
@@ -108,23 +107,20 @@ impl OutcomeAnalysis {
     /// EV per unit at the best price, `p·D − 1`, at the fair probability.
     pub fn ev_at_best(&self) -> Option<BigRational> {
         let p = Probability::from_ratio(self.fair_probability.clone()).ok()?;
-        Some(expected_value_per_unit(
-            &p,
-            &decimal(self.best.price_american)?,
-        ))
+        Some(expected_value_per_unit(&p, &self.best.price))
     }
 
     /// EV and the Kelly stake at the best price.
     pub fn edge(&self, sizing: &StakeSizing) -> Option<Edge> {
         let p = Probability::from_ratio(self.fair_probability.clone()).ok()?;
-        Some(sizing.edge(&p, &decimal(self.best.price_american)?))
+        Some(sizing.edge(&p, &self.best.price))
     }
 }
 
 /// Where the best price for an outcome is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestQuote {
-    pub price_american: i32,
+    pub price: DecimalOdds,
     pub book_key: String,
     pub book_title: String,
     pub last_update: Option<DateTime<Utc>>,
@@ -151,22 +147,15 @@ fn outcome_rank(name: &str, event: &OddsEvent) -> usize {
     }
 }
 
-/// An outcome as one book prices it: name, line, American price.
-type Priced = (String, Option<f64>, i32);
+/// An outcome as one book prices it: name, line, exact price.
+type Priced = (String, Option<f64>, DecimalOdds);
 
-fn decimal(american: i32) -> Option<DecimalOdds> {
-    AmericanOdds::new(american)
-        .ok()
-        .map(AmericanOdds::to_decimal)
-}
-
-/// The outcomes of one book's market, sorted for display, invalid prices dropped.
+/// The outcomes of one book's market, sorted for display.
 fn sorted_outcomes(market: &Market, event: &OddsEvent) -> Vec<Priced> {
     let mut outcomes: Vec<_> = market
         .outcomes
         .iter()
-        .filter(|o| decimal(o.price_american).is_some())
-        .map(|o| (o.name.clone(), o.point, o.price_american))
+        .map(|o| (o.name.clone(), o.point, o.price.clone()))
         .collect();
     outcomes.sort_by_key(|(name, _, _)| outcome_rank(name, event));
     outcomes
@@ -195,8 +184,8 @@ pub fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-/// Every current quote (`is_current`) for `(market, name, point)` across the game's books,
-/// valid prices only. The board's best prices and the slip's legs both come from here.
+/// Every current quote (`is_current`) for `(market, name, point)` across the game's books.
+/// The board's best prices and the slip's legs both come from here.
 pub fn current_quotes<'a>(
     event: &'a OddsEvent,
     market: &'a str,
@@ -213,7 +202,6 @@ pub fn current_quotes<'a>(
                 .filter(move |m| m.key == market)
                 .flat_map(|m| &m.outcomes)
                 .filter(move |o| o.name == name && same_line(o.point, point))
-                .filter(|o| decimal(o.price_american).is_some())
                 .map(move |o| (book, o))
         })
 }
@@ -223,15 +211,8 @@ fn quotes_for<'a>(
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
-) -> impl Iterator<Item = (&'a Bookmaker, i32)> + 'a {
-    current_quotes(event, market, name, point).map(|(book, o)| (book, o.price_american))
-}
-
-fn compare_prices(a: i32, b: i32) -> Ordering {
-    match (decimal(a), decimal(b)) {
-        (Some(a), Some(b)) => a.cmp(&b),
-        _ => Ordering::Equal,
-    }
+) -> impl Iterator<Item = (&'a Bookmaker, &'a DecimalOdds)> + 'a {
+    current_quotes(event, market, name, point).map(|(book, o)| (book, &o.price))
 }
 
 fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> BookRow {
@@ -243,29 +224,22 @@ fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> Book
                 let quotes = outcomes
                     .iter()
                     .map(|(name, point, price)| {
-                        let others: Vec<i32> = quotes_for(event, key, name, *point)
+                        let others: Vec<&DecimalOdds> = quotes_for(event, key, name, *point)
                             .map(|(_, p)| p)
                             .collect();
-                        let beats_one = others
-                            .iter()
-                            .any(|p| compare_prices(*price, *p) == Ordering::Greater);
+                        let beats_one = others.iter().any(|p| price.cmp(p) == Ordering::Greater);
                         let best = beats_one
                             && is_current(book, event)
-                            && others
-                                .iter()
-                                .all(|p| compare_prices(*price, *p) != Ordering::Less);
+                            && others.iter().all(|p| price.cmp(p) != Ordering::Less);
                         Quote {
                             name: name.clone(),
                             point: *point,
-                            price_american: *price,
+                            price: price.clone(),
                             best,
                         }
                     })
                     .collect();
-                let prices: Vec<DecimalOdds> = outcomes
-                    .iter()
-                    .filter_map(|(_, _, p)| decimal(*p))
-                    .collect();
+                let prices: Vec<DecimalOdds> = outcomes.iter().map(|(_, _, p)| p.clone()).collect();
                 BookMarket {
                     quotes,
                     hold: hold(&prices).ok(),
@@ -342,10 +316,7 @@ fn analyze_market(
     };
     let mut sums = vec![BigRational::zero(); consensus.len()];
     for (_, outcomes) in &on_line {
-        let prices: Vec<DecimalOdds> = outcomes
-            .iter()
-            .filter_map(|(_, _, p)| decimal(*p))
-            .collect();
+        let prices: Vec<DecimalOdds> = outcomes.iter().map(|(_, _, p)| p.clone()).collect();
         let exact = remove_vig(&prices, DevigMethod::Multiplicative)
             .ok()
             .and_then(|line| line.exact)?;
@@ -359,14 +330,13 @@ fn analyze_market(
         .iter()
         .zip(sums)
         .filter_map(|((name, point, _), sum)| {
-            let (book, price) =
-                quotes_for(event, key, name, *point).max_by(|a, b| compare_prices(a.1, b.1))?;
+            let (book, price) = quotes_for(event, key, name, *point).max_by(|a, b| a.1.cmp(b.1))?;
             Some(OutcomeAnalysis {
                 name: name.clone(),
                 point: *point,
                 fair_probability: sum / books.clone(),
                 best: BestQuote {
-                    price_american: price,
+                    price: price.clone(),
                     book_key: book.key.clone(),
                     book_title: book.title.clone(),
                     last_update: book.last_update,
@@ -435,7 +405,7 @@ pub fn analyze_board(board: &OddsBoard, sharp_book: Option<&str>) -> BoardAnalys
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::widgets::golden::sample_board;
+    use crate::widgets::golden::{am, sample_board};
 
     #[test]
     fn best_prices_fair_odds_and_hold() {
@@ -446,10 +416,10 @@ mod tests {
         let h2h = game.markets.iter().find(|m| m.key == "h2h").unwrap();
         let away = &h2h.outcomes[0];
         assert_eq!(away.name, "Miami Heat");
-        assert_eq!(away.best.price_american, 140);
+        assert_eq!(away.best.price, am(140));
         assert_eq!(away.best.book_key, "book_b");
         let home = &h2h.outcomes[1];
-        assert_eq!(home.best.price_american, -150);
+        assert_eq!(home.best.price, am(-150));
         // Book A alone: 69/119 for the favourite (providers.md §6.2); averaged with book B.
         let a = BigRational::new(69.into(), 119.into());
         // Book B −160 / +140: q = 8/13, 5/12; S = 161/156; p = (8/13)/(161/156) = 96/161.
@@ -486,7 +456,7 @@ mod tests {
         let market = book.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
         market.outcomes.push(crate::providers::Outcome {
             name: "Draw".into(),
-            price_american: 250,
+            price: am(250),
             point: None,
             description: None,
         });
@@ -582,7 +552,7 @@ mod tests {
             .find(|m| m.key == "h2h")
             .unwrap();
         assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
-        assert_eq!(h2h.outcomes[0].best.price_american, 130);
+        assert_eq!(h2h.outcomes[0].best.price, am(130));
         // Book A alone: 69/119 for the favourite.
         assert_eq!(
             h2h.outcomes[1].fair_probability,

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::domain::Cents;
+use crate::domain::{AmericanOdds, Cents, DecimalOdds};
 use crate::protocol::WidgetRoot;
 use crate::providers::*;
 
@@ -73,10 +73,17 @@ fn demo_provenance() -> Provenance {
     demo::provenance()
 }
 
+/// The exact price of an American quote (test data is written in American odds).
+pub fn am(american: i32) -> DecimalOdds {
+    AmericanOdds::new(american)
+        .expect("a valid American price")
+        .to_decimal()
+}
+
 fn outcome(name: &str, price: i32, point: Option<f64>) -> Outcome {
     Outcome {
         name: name.into(),
-        price_american: price,
+        price: am(price),
         point,
         description: None,
     }
@@ -208,12 +215,12 @@ fn slip_leg(
         market: market.into(),
         selection: selection.into(),
         point,
-        price_american: price,
+        price: am(price),
         book: "demobook_a".into(),
         book_title: "DemoBook A (synthetic)".into(),
         fair_bp,
         fair_probability: None,
-        previous_price_american: None,
+        previous_price: None,
         injury_note: None,
     }
 }

@@ -32,9 +32,7 @@ mod trend;
 pub(crate) mod golden;
 
 pub use board::{analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAnalysis};
-pub use common::{
-    eastern_offset, format_local_datetime, format_local_time, format_point, price_text,
-};
+pub use common::{eastern_offset, format_local_datetime, format_local_time, format_point};
 pub use edge::{Edge, StakeSizing};
 pub use injuries::injury_card;
 pub use ledger::{ledger_card, LedgerRow, LedgerView};

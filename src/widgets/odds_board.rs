@@ -12,8 +12,7 @@ use crate::providers::Sport;
 
 use super::board::{BoardAnalysis, BookMarket, FairFrom, GameAnalysis, MarketAnalysis};
 use super::common::{
-    badge, bold, caption, card_status, format_local_time, format_point, header, price_text,
-    source_lines, text,
+    badge, bold, caption, card_status, format_local_time, format_point, header, source_lines, text,
 };
 use super::edge::StakeSizing;
 
@@ -86,7 +85,7 @@ fn book_cell(
             let line = format!(
                 "{} {}",
                 outcome_label(market, &q.name, q.point, sport),
-                price_text(q.price_american, f)
+                format_odds(&q.price, f)
             );
             if q.best {
                 badge(line, BadgeColor::Success)
@@ -151,7 +150,7 @@ fn edge_cell(
             let best = text(format!(
                 "{} {}",
                 outcome_label(&m.key, &o.name, o.point, sport),
-                price_text(o.best.price_american, f)
+                format_odds(&o.best.price, f)
             ));
             let edge = o
                 .edge(sizing)
@@ -291,7 +290,7 @@ mod tests {
     use super::*;
     use crate::domain::BigRational;
     use crate::widgets::board::analyze_board;
-    use crate::widgets::golden::{assert_golden, sample_board};
+    use crate::widgets::golden::{am, assert_golden, sample_board};
 
     fn sizing(bankroll: Option<i64>) -> StakeSizing {
         StakeSizing::new(
@@ -307,12 +306,12 @@ mod tests {
         let mut board = sample_board();
         let book_a = &mut board.events[0].bookmakers[0];
         let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
-        h2h.outcomes[1].price_american = 160;
+        h2h.outcomes[1].price = am(160);
         let analysis = analyze_board(&board, None);
         let heat = &analysis.games[0].markets[2].outcomes[0];
         assert_eq!(
-            (heat.name.as_str(), heat.best.price_american),
-            ("Miami Heat", 160)
+            (heat.name.as_str(), &heat.best.price),
+            ("Miami Heat", &am(160))
         );
         // Fair: book A −150/+160 → 25/64; book B −160/+140 → 65/161; averaged.
         let p = (BigRational::new(25.into(), 64.into()) + BigRational::new(65.into(), 161.into()))

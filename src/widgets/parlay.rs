@@ -18,8 +18,7 @@ use crate::protocol::{ActionConfig, IconName, LoadingBehavior, WidgetComponent, 
 
 use super::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
 use super::common::{
-    badge, bold, caption, card_status, format_local_time, header, label_value, price_text,
-    source_lines,
+    badge, bold, caption, card_status, format_local_time, header, label_value, source_lines,
 };
 use super::edge::StakeSizing;
 use super::slip::{SlipLeg, SlipState};
@@ -28,12 +27,12 @@ use super::slip::{SlipLeg, SlipState};
 pub const STAKE_FIELD: &str = "stake";
 
 fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
-    let now = price_text(leg.price_american, format);
-    match leg.previous_price_american {
-        Some(old) if old != leg.price_american => Row {
+    let now = format_odds(&leg.price, format);
+    match &leg.previous_price {
+        Some(old) if *old != leg.price => Row {
             children: vec![
                 Text {
-                    value: price_text(old, format),
+                    value: format_odds(old, format),
                     line_through: Some(true),
                     color: Some("secondary".into()),
                     ..Default::default()
@@ -72,10 +71,10 @@ fn leg_row(
             leg.book_title
         )),
     ];
-    if let (Some(p), Ok(price)) = (leg.fair(), leg.decimal()) {
+    if let Some(p) = leg.fair() {
         about.push(caption(format!(
             "{} at this price",
-            sizing.edge(&p, &price).ev_text()
+            sizing.edge(&p, &leg.price).ev_text()
         )));
     }
     if let Some(note) = &leg.injury_note {
@@ -330,7 +329,7 @@ mod tests {
     #[test]
     fn golden_parlay_slip_with_moved_prices() {
         let mut slip = sample_slip();
-        slip.legs[1].previous_price_american = Some(160);
+        slip.legs[1].previous_price = Some(crate::widgets::golden::am(160));
         let widget = parlay_slip(&slip, OddsFormat::American, &sizing(None));
         assert_golden("parlay_slip_moved", &widget);
         let json = serde_json::to_string(&widget).unwrap();

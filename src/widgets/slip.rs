@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use num_traits::{One, Signed};
 
 use crate::domain::{
-    price_parlay, AmericanOdds, BigRational, Cents, DecimalOdds, LegKey, ParlayError, ParlayLeg,
-    ParlayOptions, ParlayQuote, Probability,
+    price_parlay, BigRational, Cents, DecimalOdds, LegKey, ParlayError, ParlayLeg, ParlayOptions,
+    ParlayQuote, Probability,
 };
 use crate::protocol::widgets::BadgeColor;
 use crate::providers::Sport;
@@ -38,7 +38,9 @@ pub struct SlipLeg {
     pub selection: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point: Option<f64>,
-    pub price_american: i32,
+    /// The exact price the bettor saw (`"21/11"` for −110; a decimal 1.87 is `"187/100"`).
+    #[serde(alias = "price_american", deserialize_with = "legacy::price")]
+    pub price: DecimalOdds,
     /// Bookmaker key and title of the quoted price.
     pub book: String,
     pub book_title: String,
@@ -53,21 +55,19 @@ pub struct SlipLeg {
     )]
     pub fair_probability: Option<BigRational>,
     /// Set when a re-quote moved the price: what the bettor saw before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_price_american: Option<i32>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "previous_price_american",
+        deserialize_with = "legacy::previous_price"
+    )]
+    pub previous_price: Option<DecimalOdds>,
     /// Players on this leg's side expected to miss the game ("Luka Dončić (Out)").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injury_note: Option<String>,
 }
 
 impl SlipLeg {
-    /// The exact price (−110 → 21/11).
-    pub fn decimal(&self) -> Result<DecimalOdds, String> {
-        AmericanOdds::new(self.price_american)
-            .map(AmericanOdds::to_decimal)
-            .map_err(|e| e.to_string())
-    }
-
     /// `Orlando Magic ML`, `Orlando Magic -1.5`, `Over 228.5`, `Draw`.
     pub fn pick(&self) -> String {
         match (self.market.as_str(), self.point) {
@@ -142,10 +142,6 @@ impl SlipLeg {
         if self.fair_bp > 10_000 || !fair_ok {
             return Err(format!("leg {n} has an invalid probability"));
         }
-        self.decimal().map_err(|e| format!("leg {n}: {e}"))?;
-        if let Some(old) = self.previous_price_american {
-            AmericanOdds::new(old).map_err(|e| format!("leg {n}: {e}"))?;
-        }
         Ok(())
     }
 }
@@ -195,17 +191,16 @@ impl SlipState {
         Cents::new(self.stake_cents)
     }
 
-    pub fn parlay_legs(&self) -> Result<Vec<ParlayLeg>, String> {
+    pub fn parlay_legs(&self) -> Vec<ParlayLeg> {
         self.legs
             .iter()
-            .map(|leg| leg.decimal().map(ParlayLeg::pending))
+            .map(|leg| ParlayLeg::pending(leg.price.clone()))
             .collect()
     }
 
     /// True odds, paid half-up to the cent, from the exact leg prices.
     pub fn quote(&self) -> Result<ParlayQuote, ParlayError> {
-        let legs = self.parlay_legs().unwrap_or_default();
-        price_parlay(&legs, self.stake(), &ParlayOptions::default())
+        price_parlay(&self.parlay_legs(), self.stake(), &ParlayOptions::default())
     }
 
     pub fn leg_keys(&self) -> Vec<LegKey> {
@@ -214,9 +209,7 @@ impl SlipState {
 
     /// Whether a re-quote moved any price (the slip then asks to confirm).
     pub fn has_moved_prices(&self) -> bool {
-        self.legs
-            .iter()
-            .any(|l| l.previous_price_american.is_some())
+        self.legs.iter().any(|l| l.previous_price.is_some())
     }
 
     /// The parlay's fair win probability if its legs are independent, `Π p_i` (`None` for a
@@ -238,6 +231,41 @@ impl SlipState {
             .iter()
             .enumerate()
             .any(|(i, a)| self.legs[..i].iter().any(|b| b.event_id == a.event_id))
+    }
+}
+
+/// Slips and bets saved before prices were exact carry American integers
+/// (`"price_american": -110`); we write exact ratios (`"price": "21/11"`), so an integer can
+/// only be such a legacy price and reads as the exact price it stands for.
+mod legacy {
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    use crate::domain::{AmericanOdds, DecimalOdds};
+
+    fn read<E: serde::de::Error>(value: Value) -> Result<DecimalOdds, E> {
+        match value {
+            Value::Number(n) if n.is_i64() => {
+                let american = n.as_i64().unwrap_or_default();
+                AmericanOdds::try_from(american)
+                    .map(AmericanOdds::to_decimal)
+                    .map_err(E::custom)
+            }
+            other => DecimalOdds::deserialize(other).map_err(E::custom),
+        }
+    }
+
+    pub fn price<'de, D: Deserializer<'de>>(d: D) -> Result<DecimalOdds, D::Error> {
+        read(Value::deserialize(d)?)
+    }
+
+    pub fn previous_price<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DecimalOdds>, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => read(value).map(Some),
+        }
     }
 }
 
@@ -283,6 +311,33 @@ mod exact_probability {
 mod tests {
     use super::*;
     use crate::widgets::golden::sample_slip;
+
+    #[test]
+    fn prices_are_exact_and_legacy_american_slips_still_read() {
+        // A decimal 1.87 from the provider stays 187/100 (not −115, which is 43/23).
+        let mut slip = sample_slip();
+        slip.legs.truncate(2);
+        slip.legs[0].price = DecimalOdds::from_ratio(187, 100).unwrap();
+        let json = serde_json::to_value(&slip).unwrap();
+        assert_eq!(json["legs"][0]["price"], "187/100");
+        let back: SlipState = serde_json::from_value(json).unwrap();
+        assert_eq!(back, slip);
+        // 187/100 × 5/2 on $100 = $467.50 exactly; through −115 it would be $467.39.
+        assert_eq!(back.quote().unwrap().payout, Cents::new(46_750));
+        // A slip saved with American integers reads as the exact prices they stand for.
+        let mut old = serde_json::to_value(sample_slip()).unwrap();
+        let leg = old["legs"][1].as_object_mut().unwrap();
+        leg.remove("price");
+        leg.insert("price_american".into(), serde_json::json!(150));
+        leg.insert("previous_price_american".into(), serde_json::json!(160));
+        let old: SlipState = serde_json::from_value(old).unwrap();
+        assert_eq!(old.legs[1].price, DecimalOdds::from_ratio(5, 2).unwrap());
+        assert_eq!(
+            old.legs[1].previous_price,
+            Some(DecimalOdds::from_ratio(13, 5).unwrap())
+        );
+        assert_eq!(old.quote().unwrap().payout, Cents::new(71_591));
+    }
 
     #[test]
     fn the_exact_fair_probability_round_trips_and_is_bounded() {
@@ -343,9 +398,12 @@ mod tests {
         let mut bad = good.clone();
         bad.key = "slip_<script>".into();
         assert!(bad.check(10).is_err());
-        let mut bad = good.clone();
-        bad.legs[1].price_american = 50;
-        assert!(bad.check(10).unwrap_err().contains("leg 2"));
+        let mut json = serde_json::to_value(&good).unwrap();
+        json["legs"][1]["price"] = serde_json::json!("1/2");
+        assert!(
+            serde_json::from_value::<SlipState>(json).is_err(),
+            "a price at or below 1 pays nothing"
+        );
         let mut bad = good.clone();
         bad.legs[0].market = "player_points".into();
         assert!(bad.check(10).is_err());

@@ -181,6 +181,23 @@ async fn a_stake_change_sizes_the_kelly_line_from_the_bankroll_set_since() {
     // Three home −110 spreads, each fair at 933/1846 (book A 1/2, book B −115/−105
     // 943/1846, averaged): EV = (933/1846)³ × 9261/1331 − 1 = −10.17 % → no bet.
     assert!(text.contains("EV -10.2% · no bet"), "{text}");
+
+    // Out of range is an error the model can correct; 0 clears it.
+    let bad = kit
+        .run_tool("set_limits", json!({"bankroll_cents": 50}))
+        .await;
+    let error = bad.result["error"].as_str().unwrap_or_default();
+    assert!(error.contains("a bankroll is $1.00 to"), "{}", bad.result);
+    let cleared = kit
+        .run_tool("set_limits", json!({"bankroll_cents": 0}))
+        .await;
+    assert_eq!(
+        cleared.result["bankroll"],
+        Value::Null,
+        "{}",
+        cleared.result
+    );
+    assert!(widget_text(&cleared.widgets()[0]["widget"]).contains("Not set"));
 }
 
 #[tokio::test]

@@ -168,7 +168,8 @@ pub enum SameGame {
     Estimate,
 }
 
-/// The largest bankroll a user or the default may set: $10,000,000.
+/// The bankroll a user or the default may set: $1 to $10,000,000.
+pub const MIN_BANKROLL_CENTS: i64 = 100;
 pub const MAX_BANKROLL_CENTS: i64 = 1_000_000_000;
 
 /// The Odds API's bookmaker keys are lowercase words joined by `_` (`williamhill_us`).
@@ -282,10 +283,10 @@ impl AppConfig {
             ));
         }
         if let Some(bankroll) = b.default_bankroll_cents {
-            if !(1..=MAX_BANKROLL_CENTS).contains(&bankroll) {
+            if !(MIN_BANKROLL_CENTS..=MAX_BANKROLL_CENTS).contains(&bankroll) {
                 return Err(format!(
-                    "betting.default_bankroll_cents must be 1 to {MAX_BANKROLL_CENTS} (omit it \
-                     for none), not {bankroll}"
+                    "betting.default_bankroll_cents must be {MIN_BANKROLL_CENTS} to \
+                     {MAX_BANKROLL_CENTS} (omit it for none), not {bankroll}"
                 ));
             }
         }
@@ -482,7 +483,7 @@ mod tests {
         assert!(err.contains("betting.sharp_book"), "{err}");
         let err = with(
             "kelly_cap = 0.05",
-            "kelly_cap = 0.05\ndefault_bankroll_cents = 0",
+            "kelly_cap = 0.05\ndefault_bankroll_cents = 99",
         )
         .unwrap_err();
         assert!(err.contains("betting.default_bankroll_cents"), "{err}");

@@ -4,7 +4,7 @@
 //! A bankroll only sizes suggestions; it is not a limit and never refuses a bet (limits are
 //! `ledger::limits`), so setting it takes effect at once.
 
-use crate::config::{BettingConfig, MAX_BANKROLL_CENTS};
+use crate::config::{BettingConfig, MAX_BANKROLL_CENTS, MIN_BANKROLL_CENTS};
 use crate::domain::Cents;
 use crate::store::{SharedStore, StoreError};
 use crate::widgets::StakeSizing;
@@ -28,14 +28,14 @@ impl Bankroll {
     }
 }
 
-/// A bankroll a user may set: $1 to the configured maximum, in cents.
+/// A bankroll a user may set, in cents ($1 to $10,000,000).
 pub fn check(cents: i64) -> Result<Cents, String> {
-    if (100..=MAX_BANKROLL_CENTS).contains(&cents) {
+    if (MIN_BANKROLL_CENTS..=MAX_BANKROLL_CENTS).contains(&cents) {
         Ok(Cents::new(cents))
     } else {
         Err(format!(
             "a bankroll is {} to {}, not {}",
-            Cents::new(100),
+            Cents::new(MIN_BANKROLL_CENTS),
             Cents::new(MAX_BANKROLL_CENTS),
             Cents::new(cents)
         ))

@@ -234,3 +234,26 @@ pub async fn board_for_day(
     let day = date.unwrap_or_else(|| default_day(&board, today));
     Ok((games_on(&board, day), day))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{AppConfig, EMBEDDED_LEPTOS_TOML};
+
+    #[test]
+    fn a_book_filter_always_asks_for_the_sharp_book_too() {
+        let mut config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml")
+            .unwrap()
+            .betting;
+        assert_eq!(books_to_ask(&config), config.books);
+        config.sharp_book = Some("pinnacle".into());
+        let asked = books_to_ask(&config);
+        assert_eq!(asked.last().map(String::as_str), Some("pinnacle"));
+        assert_eq!(asked.len(), config.books.len() + 1);
+        // Already listed, or no filter at all (every book): nothing to add.
+        config.books.push("pinnacle".into());
+        assert_eq!(books_to_ask(&config), config.books);
+        config.books.clear();
+        assert!(books_to_ask(&config).is_empty());
+    }
+}

@@ -24,9 +24,12 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   await page.locator("#composer-send").click();
   const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
   await expect(slip).toContainText("Lock It In");
-  await expect(slip).toContainText("$23.83");
-  // Denver's Aaron Gordon is out in the demo injury report: the Nuggets leg says so.
-  await expect(slip).toContainText("Injury: Aaron Gordon (Out)");
+  await expect(slip).toContainText("$317.69");
+  // Picks are ranked by EV at the best price; each leg shows its EV and the market's probability.
+  await expect(slip).toContainText("EV -1.9% at this price");
+  await expect(slip).toContainText("Market prob. 27%");
+  // Philadelphia's Joel Embiid is out in the demo injury report: the 76ers leg says so.
+  await expect(slip).toContainText("Injury: Joel Embiid (Out)");
   // The transcript has followed the answer down to its end.
   await expect.poll(() => page.locator("#transcript").evaluate(
     (el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(80);
@@ -34,22 +37,22 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   await expect(page.locator("[data-item=assistant_message] strong").first()).toBeVisible();
   await expect(page.locator("[data-item=assistant_message]").filter({ hasText: "**" })).toHaveCount(0);
 
-  // Prices follow the header's odds format: +138 is 2.38 decimal, 69/50 fractional.
+  // Prices follow the header's odds format: +3077 is 31.77 decimal, 3077/100 fractional.
   const toggle = page.locator("#odds-format-toggle");
   await toggle.click();
   await expect(toggle).toHaveText("Odds: Decimal");
-  await expect(slip).toContainText("2.38");
-  await expect(slip).not.toContainText("+138");
+  await expect(slip).toContainText("31.77");
+  await expect(slip).not.toContainText("+3077");
   await toggle.click();
-  await expect(slip).toContainText("69/50");
+  await expect(slip).toContainText("3077/100");
   await toggle.click();
   await expect(toggle).toHaveText("Odds: American");
-  await expect(slip).toContainText("+138");
+  await expect(slip).toContainText("+3077");
 
   const stake = slip.locator("input[name=stake]");
   await stake.fill("25");
   await slip.getByRole("button", { name: "Update" }).click();
-  await expect(slip).toContainText(/\$59\.5\d/);
+  await expect(slip).toContainText("$794.21");
 
   await slip.getByRole("button", { name: "Lock It In" }).click();
   await expect(page.locator("[data-item=widget]").filter({ hasText: "locked in" })).toBeVisible();

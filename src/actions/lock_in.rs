@@ -19,12 +19,13 @@ use crate::domain::{
 };
 use crate::engine::{ActionHandler, Turn, TurnError};
 use crate::ids::{new_id, now, IdKind};
+use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
 use crate::store::BetRecord;
 use crate::tools::parlay_picks::{requote, started};
 use crate::tools::support::{bet_limits, check_stake, display_format, fetch_current_board};
 use crate::tools::ToolServices;
-use crate::widgets::{bet_receipt, parlay_slip, price_text, BetReceipt, LockedLeg, SlipState};
+use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg, SlipState};
 
 /// Lock-ins of one user are serialised from the limits check to the bet's insert, so two
 /// slips clicked at once cannot both pass a cap that has room for one. Striped by user so the
@@ -88,8 +89,8 @@ pub fn receipt_from(bet: &BetRecord) -> Option<BetReceipt> {
     let legs: Vec<LockedLeg> = serde_json::from_str(&bet.legs).ok()?;
     let prices: Vec<_> = legs
         .iter()
-        .map(|l| l.leg.decimal().ok().map(crate::domain::ParlayLeg::pending))
-        .collect::<Option<_>>()?;
+        .map(|l| crate::domain::ParlayLeg::pending(l.leg.price.clone()))
+        .collect();
     let combined = combined_price(&prices)?;
     Some(BetReceipt {
         bet_id: bet.id.clone(),
@@ -126,13 +127,7 @@ impl LockIn {
         let picks: Vec<String> = receipt
             .legs
             .iter()
-            .map(|l| {
-                format!(
-                    "{} {}",
-                    l.leg.pick(),
-                    price_text(l.leg.price_american, format)
-                )
-            })
+            .map(|l| format!("{} {}", l.leg.pick(), format_odds(&l.leg.price, format)))
             .collect();
         let copy = format!(
             "Bet {}: {} on {} at {odds}, pays {}",
@@ -177,21 +172,29 @@ impl LockIn {
     }
 
     /// Shows the re-quoted slip and asks the bettor to confirm the new prices.
-    fn ask_to_confirm(&self, turn: &mut Turn, sender: Option<&WidgetItem>, slip: &SlipState) {
+    async fn ask_to_confirm(
+        &self,
+        turn: &mut Turn,
+        sender: Option<&WidgetItem>,
+        slip: &SlipState,
+    ) -> Result<(), TurnError> {
+        let sizing = stake_sizing(turn.store(), turn.user_id(), &self.services.betting)
+            .await
+            .map_err(internal)?;
         let format = display_format(&self.services.betting);
         let changes: Vec<String> = slip
             .legs
             .iter()
             .filter_map(|l| {
-                let old = l.previous_price_american?;
+                let old = l.previous_price.as_ref()?;
                 let text = format!(
                     "{}: {} → {}",
                     l.pick(),
-                    price_text(old, format),
-                    price_text(l.price_american, format)
+                    format_odds(old, format),
+                    format_odds(&l.price, format)
                 );
                 // The same price elsewhere: say where.
-                Some(if old == l.price_american {
+                Some(if *old == l.price {
                     format!("{text} (now at {})", l.book_title)
                 } else {
                     text
@@ -202,7 +205,7 @@ impl LockIn {
             turn,
             sender,
             &slip.key,
-            parlay_slip(slip, format),
+            parlay_slip(slip, format, &sizing),
             changes.join("\n"),
         );
         turn.add_hidden_context(json!({
@@ -216,6 +219,7 @@ impl LockIn {
             changes.join("; ")
         );
         turn.stream_assistant_text([text.as_str()]);
+        Ok(())
     }
 }
 
@@ -279,13 +283,12 @@ impl ActionHandler for LockIn {
                     leg.home
                 ))
             })?;
-            if price == leg.price_american && book == leg.book {
-                leg.previous_price_american = None;
+            if price == leg.price && book == leg.book {
+                leg.previous_price = None;
             } else {
                 // A new price, or the same price now only at another book: the ticket would
                 // name a book the bettor did not choose, so they confirm either way.
-                leg.previous_price_american = Some(leg.price_american);
-                leg.price_american = price;
+                leg.previous_price = Some(std::mem::replace(&mut leg.price, price));
                 leg.book = book;
                 leg.book_title = title;
                 moved = true;
@@ -293,8 +296,7 @@ impl ActionHandler for LockIn {
         }
         slip.as_of = board.provenance.as_of;
         if moved {
-            self.ask_to_confirm(turn, sender, &slip);
-            return Ok(());
+            return self.ask_to_confirm(turn, sender, &slip).await;
         }
 
         let quote = slip
@@ -309,11 +311,10 @@ impl ActionHandler for LockIn {
             .legs
             .iter()
             .map(|leg| {
-                let decimal = leg.decimal().map_err(internal)?;
                 Ok(LockedLeg {
                     leg: leg.clone(),
                     sport: slip.sport,
-                    decimal: serde_json::to_value(&decimal)
+                    decimal: serde_json::to_value(&leg.price)
                         .map_err(internal)?
                         .as_str()
                         .unwrap_or_default()

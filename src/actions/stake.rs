@@ -11,6 +11,7 @@ use super::{payload, payload_key, payload_stake, stored_slip};
 use crate::domain::validate_payout;
 use crate::engine::{ActionHandler, SyncActionContext};
 use crate::error::AppError;
+use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{Action, ThreadItem, WidgetItem};
 use crate::tools::support::{bet_limits, check_stake, display_format};
 use crate::tools::ToolServices;
@@ -33,8 +34,10 @@ fn slip_of<'a>(
     Ok((sender, slip))
 }
 
-/// The updated sender, priced; refuses a slip whose payout breaks the house cap.
-fn render(
+/// The updated sender, priced (stakes sized for the caller's bankroll); refuses a slip whose
+/// payout breaks the house cap.
+async fn render(
+    ctx: &SyncActionContext<'_>,
     services: &ToolServices,
     sender: &WidgetItem,
     slip: &SlipState,
@@ -44,8 +47,9 @@ fn render(
         .map_err(|e| bad(format!("could not price the parlay: {e}")))?;
     validate_payout(quote.payout, &bet_limits(&services.betting))
         .map_err(|e| bad(e.to_string()))?;
+    let sizing = stake_sizing(ctx.store, ctx.user_id, &services.betting).await?;
     let mut item = sender.clone();
-    item.widget = parlay_slip(slip, display_format(&services.betting));
+    item.widget = parlay_slip(slip, display_format(&services.betting), &sizing);
     Ok(ThreadItem::Widget(item))
 }
 
@@ -63,7 +67,7 @@ impl SetStake {
 impl ActionHandler for SetStake {
     async fn handle_sync(
         &self,
-        _ctx: &SyncActionContext<'_>,
+        ctx: &SyncActionContext<'_>,
         action: &Action,
         sender: Option<&WidgetItem>,
     ) -> Result<Option<ThreadItem>, AppError> {
@@ -73,7 +77,7 @@ impl ActionHandler for SetStake {
             .ok_or_else(|| bad("enter a stake"))?;
         check_stake(stake, &self.services.betting).map_err(bad)?;
         slip.stake_cents = stake.get();
-        render(&self.services, sender, &slip).map(Some)
+        render(ctx, &self.services, sender, &slip).await.map(Some)
     }
 }
 
@@ -91,7 +95,7 @@ impl RemoveLeg {
 impl ActionHandler for RemoveLeg {
     async fn handle_sync(
         &self,
-        _ctx: &SyncActionContext<'_>,
+        ctx: &SyncActionContext<'_>,
         action: &Action,
         sender: Option<&WidgetItem>,
     ) -> Result<Option<ThreadItem>, AppError> {
@@ -114,6 +118,6 @@ impl ActionHandler for RemoveLeg {
                 ))
             })?;
         slip.legs.remove(index);
-        render(&self.services, sender, &slip).map(Some)
+        render(ctx, &self.services, sender, &slip).await.map(Some)
     }
 }

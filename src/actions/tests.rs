@@ -114,7 +114,7 @@ async fn lock_in_twice_is_one_bet_with_its_odds_snapshot() {
     assert_eq!(legs.len(), 3);
     assert!(legs
         .iter()
-        .all(|l| l["decimal"] == "21/11" && l["price_american"] == -110));
+        .all(|l| l["decimal"] == "21/11" && l["price"] == "21/11"));
     assert!(legs
         .iter()
         .all(|l| l["source"] == "DEMO DATA" && l["demo"] == true));
@@ -152,6 +152,52 @@ async fn lock_in_twice_is_one_bet_with_its_odds_snapshot() {
     assert!(hidden
         .iter()
         .any(|d| d.contains("\"duplicate_click\":true")));
+}
+
+#[tokio::test]
+async fn a_stake_change_sizes_the_kelly_line_from_the_bankroll_set_since() {
+    let kit = Kit::new().await;
+    let (run, item_id, slip) = three_leg_slip(&kit).await;
+    assert!(widget_text(&slip).contains("Set a bankroll"));
+    // The bankroll is read when the slip is drawn again, not frozen into the slip.
+    let set = kit
+        .run_tool("set_limits", json!({"bankroll_cents": 80_000}))
+        .await;
+    assert_eq!(set.result["bankroll"], "$800.00", "{}", set.result);
+    let set_stake = find_action(&slip, "parlay.set_stake").unwrap();
+    let answer = kit
+        .sync_action(
+            &run.thread_id,
+            &item_id,
+            sent(&set_stake, json!({"stake": "25"})),
+        )
+        .await
+        .unwrap();
+    let text = widget_text(&answer["updated_item"]["widget"]);
+    assert!(
+        text.contains("Stake = ¼ Kelly of your $800.00 bankroll"),
+        "{text}"
+    );
+    // Three home −110 spreads, each fair at 933/1846 (book A 1/2, book B −115/−105
+    // 943/1846, averaged): EV = (933/1846)³ × 9261/1331 − 1 = −10.17 % → no bet.
+    assert!(text.contains("EV -10.2% · no bet"), "{text}");
+
+    // Out of range is an error the model can correct; 0 clears it.
+    let bad = kit
+        .run_tool("set_limits", json!({"bankroll_cents": 50}))
+        .await;
+    let error = bad.result["error"].as_str().unwrap_or_default();
+    assert!(error.contains("a bankroll is $1.00 to"), "{}", bad.result);
+    let cleared = kit
+        .run_tool("set_limits", json!({"bankroll_cents": 0}))
+        .await;
+    assert_eq!(
+        cleared.result["bankroll"],
+        Value::Null,
+        "{}",
+        cleared.result
+    );
+    assert!(widget_text(&cleared.widgets()[0]["widget"]).contains("Not set"));
 }
 
 #[tokio::test]
@@ -259,7 +305,7 @@ async fn invalid_lock_in_payloads_save_nothing() {
     let mut duplicate_legs = lock_in["payload"].clone();
     duplicate_legs["slip"]["legs"][1] = duplicate_legs["slip"]["legs"][0].clone();
     let mut bad_price = lock_in["payload"].clone();
-    bad_price["slip"]["legs"][0]["price_american"] = json!(50);
+    bad_price["slip"]["legs"][0]["price"] = json!("1/2");
     let mut gone = lock_in["payload"].clone();
     gone["slip"]["legs"][0]["event_id"] = json!("no_such_event");
     // A slip built before tip-off, clicked after it: the demo clock is 17:00 UTC.
@@ -304,7 +350,7 @@ async fn invalid_lock_in_payloads_save_nothing() {
         (
             json!({"type": "parlay.lock_in", "payload": bad_price}),
             None,
-            "leg 1",
+            "malformed",
         ),
         (
             json!({"type": "parlay.lock_in", "payload": gone}),
@@ -339,10 +385,10 @@ async fn a_moved_price_asks_to_confirm_and_the_confirmation_bets_at_the_new_pric
     let kit = Kit::new().await;
     let (run, _item_id, slip) = three_leg_slip(&kit).await;
     let lock_in = find_action(&slip, "parlay.lock_in").unwrap();
-    // A slip whose first leg was quoted at −105 (the book now hangs −110), sent without an
+    // A slip whose first leg was quoted at −105 (41/21; the book now hangs −110), sent without an
     // item id: the forged price is re-quoted, not trusted.
     let mut payload = lock_in["payload"].clone();
-    payload["slip"]["legs"][0]["price_american"] = json!(-105);
+    payload["slip"]["legs"][0]["price"] = json!("41/21");
     let events = kit
         .action(
             &run.thread_id,

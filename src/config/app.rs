@@ -123,6 +123,36 @@ pub struct BettingConfig {
     /// independent prices is not a price any book would pay) or `estimate` (allowed, labelled).
     #[serde(default)]
     pub same_game: SameGame,
+    /// Fractional Kelly: the share of full Kelly suggested as a stake (0.25 = quarter Kelly).
+    #[serde(default = "default_kelly_fraction")]
+    pub kelly_fraction: f64,
+    /// The most of a bankroll one suggested stake may take (0.05 = 5 %).
+    #[serde(default = "default_kelly_cap")]
+    pub kelly_cap: f64,
+    /// A sharp book (e.g. `pinnacle`) whose no-vig line is the fair price whenever it hangs a
+    /// current, complete market; otherwise (and when unset) the books' consensus is.
+    #[serde(default)]
+    pub sharp_book: Option<String>,
+    /// The bankroll Kelly stakes are sized from for a user who has not set one; none = the
+    /// board and slip ask the user to set a bankroll.
+    #[serde(default)]
+    pub default_bankroll_cents: Option<i64>,
+}
+
+impl BettingConfig {
+    /// The Kelly multiplier and cap, exact (`check` has validated both).
+    pub fn kelly_sizing(&self) -> crate::domain::KellySizing {
+        crate::domain::KellySizing::new(self.kelly_fraction, Some(self.kelly_cap))
+            .unwrap_or_default()
+    }
+}
+
+fn default_kelly_fraction() -> f64 {
+    0.25
+}
+
+fn default_kelly_cap() -> f64 {
+    0.05
 }
 
 fn default_request_timeout_secs() -> u64 {
@@ -144,6 +174,18 @@ pub enum SameGame {
     #[default]
     Refuse,
     Estimate,
+}
+
+/// The bankroll a user or the default may set: $1 to $10,000,000.
+pub const MIN_BANKROLL_CENTS: i64 = 100;
+pub const MAX_BANKROLL_CENTS: i64 = 1_000_000_000;
+
+/// The Odds API's bookmaker keys are lowercase words joined by `_` (`williamhill_us`).
+fn is_book_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The Odds API's regions (`betting.region` is a comma list of them).
@@ -241,16 +283,32 @@ impl AppConfig {
                 ODDS_API_REGIONS.join(", ")
             ));
         }
-        if let Some(bad) = b.books.iter().find(|k| {
-            k.is_empty()
-                || !k
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        }) {
+        if let Some(bad) = b.books.iter().find(|k| !is_book_key(k)) {
             return Err(format!(
                 "betting.books: {bad:?} is not a bookmaker key (The Odds API keys are lowercase, \
                  e.g. draftkings, fanduel, williamhill_us)"
             ));
+        }
+        if let Err(e) = crate::domain::KellySizing::new(b.kelly_fraction, Some(b.kelly_cap)) {
+            let key = match e {
+                crate::domain::KellySizingError::Multiplier(_) => "betting.kelly_fraction",
+                crate::domain::KellySizingError::Cap(_) => "betting.kelly_cap",
+            };
+            return Err(format!("{key}: {e}"));
+        }
+        if let Some(bad) = b.sharp_book.as_ref().filter(|k| !is_book_key(k)) {
+            return Err(format!(
+                "betting.sharp_book: {bad:?} is not a bookmaker key (The Odds API keys are \
+                 lowercase, e.g. pinnacle)"
+            ));
+        }
+        if let Some(bankroll) = b.default_bankroll_cents {
+            if !(MIN_BANKROLL_CENTS..=MAX_BANKROLL_CENTS).contains(&bankroll) {
+                return Err(format!(
+                    "betting.default_bankroll_cents must be {MIN_BANKROLL_CENTS} to \
+                     {MAX_BANKROLL_CENTS} (omit it for none), not {bankroll}"
+                ));
+            }
         }
         if b.max_legs < 2 || b.max_legs > 25 {
             return Err("betting.max_legs must be between 2 and 25".into());
@@ -418,6 +476,62 @@ mod tests {
         assert!(AppConfig::parse(&spaced, "x")
             .unwrap_err()
             .contains("agent.model"));
+    }
+
+    #[test]
+    fn kelly_sizing_sharp_book_and_default_bankroll_are_checked() {
+        let config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml").unwrap();
+        assert_eq!(config.betting.kelly_fraction, 0.25);
+        assert_eq!(config.betting.kelly_cap, 0.05);
+        assert_eq!(
+            config.betting.kelly_sizing(),
+            crate::domain::KellySizing::default()
+        );
+        assert_eq!(config.betting.sharp_book, None);
+        assert_eq!(config.betting.default_bankroll_cents, None);
+        // A file without the keys gets quarter Kelly capped at 5 %.
+        let text = EMBEDDED_LEPTOS_TOML
+            .replace("kelly_fraction = 0.25\n", "")
+            .replace("kelly_cap = 0.05\n", "");
+        assert!(!text.contains("kelly_"));
+        let config = AppConfig::parse(&text, "custom.toml").unwrap();
+        assert_eq!(
+            config.betting.kelly_sizing(),
+            crate::domain::KellySizing::default()
+        );
+        let with = |from: &str, to: &str| {
+            assert!(EMBEDDED_LEPTOS_TOML.contains(from), "{from}");
+            AppConfig::parse(&EMBEDDED_LEPTOS_TOML.replace(from, to), "Leptos.toml")
+        };
+        let config = with(
+            "kelly_fraction = 0.25",
+            "kelly_fraction = 0.5\nsharp_book = \"pinnacle\"\ndefault_bankroll_cents = 50000",
+        )
+        .unwrap();
+        assert_eq!(config.betting.sharp_book.as_deref(), Some("pinnacle"));
+        assert_eq!(config.betting.default_bankroll_cents, Some(50_000));
+        assert_eq!(
+            config.betting.kelly_sizing().multiplier(),
+            &crate::domain::BigRational::new(1.into(), 2.into())
+        );
+        let err = with("kelly_fraction = 0.25", "kelly_fraction = 1.5").unwrap_err();
+        assert!(err.contains("betting.kelly_fraction"), "{err}");
+        let err = with("kelly_fraction = 0.25", "kelly_fraction = 0.0").unwrap_err();
+        assert!(err.contains("betting.kelly_fraction"), "{err}");
+        let err = with("kelly_cap = 0.05", "kelly_cap = 0.0").unwrap_err();
+        assert!(err.contains("betting.kelly_cap"), "{err}");
+        let err = with(
+            "kelly_cap = 0.05",
+            "kelly_cap = 0.05\nsharp_book = \"Pinnacle Sports\"",
+        )
+        .unwrap_err();
+        assert!(err.contains("betting.sharp_book"), "{err}");
+        let err = with(
+            "kelly_cap = 0.05",
+            "kelly_cap = 0.05\ndefault_bankroll_cents = 99",
+        )
+        .unwrap_err();
+        assert!(err.contains("betting.default_bankroll_cents"), "{err}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use num_traits::Zero;
 
-use crate::domain::{remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod};
+use crate::domain::{remove_vig, BigRational, DecimalOdds, DevigMethod};
 use crate::providers::{Bookmaker, OddsBoard, Outcome, Sport};
 use crate::store::ClosingQuote;
 
@@ -48,12 +48,6 @@ fn line_outcomes<'a>(
     picked.iter().any(|o| o.name == selection).then_some(picked)
 }
 
-fn decimal(o: &Outcome) -> Option<DecimalOdds> {
-    AmericanOdds::new(o.price_american)
-        .ok()
-        .map(AmericanOdds::to_decimal)
-}
-
 /// The closing quote of a selection on `board`, if any book quoted it before the start:
 /// `leg_book`'s price when it did, else the best price; the fair price when at least one book
 /// hangs the complete market at that line.
@@ -88,7 +82,7 @@ pub fn closing_quote(
         let Some(price) = outcomes
             .iter()
             .find(|o| o.name == selection)
-            .and_then(|o| decimal(o))
+            .map(|o| o.price.clone())
         else {
             continue;
         };
@@ -103,9 +97,8 @@ pub fn closing_quote(
             best = Some((mine, price, at));
         }
         if outcomes.len() == outcomes_needed {
-            let prices: Option<Vec<DecimalOdds>> = outcomes.iter().map(|o| decimal(o)).collect();
-            let index = outcomes.iter().position(|o| o.name == selection);
-            if let (Some(prices), Some(index)) = (prices, index) {
+            let prices: Vec<DecimalOdds> = outcomes.iter().map(|o| o.price.clone()).collect();
+            if let Some(index) = outcomes.iter().position(|o| o.name == selection) {
                 if let Ok(line) = remove_vig(&prices, DevigMethod::Multiplicative) {
                     if let Some(p) = line.exact.as_ref().and_then(|e| e.get(index)) {
                         fair_sum += p;
@@ -144,7 +137,7 @@ mod tests {
                     .iter()
                     .map(|(n, p, pt)| Outcome {
                         name: (*n).into(),
-                        price_american: *p,
+                        price: crate::domain::AmericanOdds::new(*p).unwrap().to_decimal(),
                         point: *pt,
                         description: None,
                     })

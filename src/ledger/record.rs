@@ -35,7 +35,12 @@ pub fn leg_records(
         .iter()
         .enumerate()
         .map(|(i, leg)| {
-            let decimal = leg.decimal().map_err(crate::store::StoreError::Corrupt)?;
+            let decimal = &leg.price;
+            // The exact price is `price_decimal`; the American column is its nearest whole
+            // number, for display.
+            let american = decimal
+                .to_american()
+                .map_err(|e| crate::store::StoreError::Corrupt(format!("leg price: {e}")))?;
             let closing = closing_quote(
                 board,
                 &leg.event_id,
@@ -58,8 +63,8 @@ pub fn leg_records(
                 market: leg.market.clone(),
                 selection: leg.selection.clone(),
                 line: leg.point,
-                price_decimal: super::closing::price_text(&decimal),
-                price_american: i64::from(leg.price_american),
+                price_decimal: super::closing::price_text(decimal),
+                price_american: i64::from(i32::from(american)),
                 book: leg.book.clone(),
                 book_quote_at: book_quote_at(board, &leg.event_id, &leg.book),
                 rule_scope: rule_scope(slip.sport).to_owned(),

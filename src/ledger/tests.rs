@@ -59,9 +59,7 @@ fn demo_leg(
         .iter()
         .find(|o| o.name == selection)
         .unwrap_or_else(|| panic!("no {selection} in {market}"));
-    let price = AmericanOdds::new(outcome.price_american)
-        .unwrap()
-        .to_decimal();
+    let price = outcome.price.clone();
     let closing = closing_quote(
         board,
         &event.id,
@@ -85,7 +83,7 @@ fn demo_leg(
         selection: selection.into(),
         line: outcome.point,
         price_decimal: price_text(&price),
-        price_american: i64::from(outcome.price_american),
+        price_american: i64::from(i32::from(price.to_american().unwrap())),
         book: book.key.clone(),
         book_quote_at: book.last_update,
         rule_scope: super::rule_scope(sport).into(),

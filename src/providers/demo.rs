@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::error::ProviderError;
 use super::espn_gamelog::{parse_teams, TeamRef};
 use super::model::*;
+use super::odds_api::PriceFormat;
 use super::{odds_api, search_searxng, ProviderResult};
 
 pub use super::demo_providers::{DemoGameLogs, DemoOdds, DemoSearch, DemoStats};
@@ -202,7 +203,7 @@ impl DemoData {
                 .map_err(|e| bad("event_odds.json", e))?;
         let event_odds = event_odds
             .iter()
-            .map(|v| odds_api::parse_event(&v.to_string(), &prov))
+            .map(|v| odds_api::parse_event(&v.to_string(), PriceFormat::American, &prov))
             .collect::<ProviderResult<Vec<_>>>()?;
         let results: Vec<DemoResult> = serde_json::from_str(demo_file!("odds_api/results.json"))
             .map_err(|e| bad("results.json", e))?;
@@ -222,7 +223,11 @@ impl DemoData {
         for sport in Sport::ALL {
             data.odds.insert(
                 sport,
-                odds_api::parse_events(per_sport!(sport, "odds_api/odds_"), &prov)?,
+                odds_api::parse_events(
+                    per_sport!(sport, "odds_api/odds_"),
+                    PriceFormat::American,
+                    &prov,
+                )?,
             );
             let scores =
                 odds_api::parse_scores(sport, per_sport!(sport, "odds_api/scores_"), prov.clone())?;

@@ -5,6 +5,7 @@
 //! Owns: scoreboard requests and the embedded-odds parser. ESPN has no key and no published
 //! rate limit; the caches in front keep us polite. ESPN's `dates=` buckets are US Eastern days.
 
+use crate::domain::{AmericanOdds, DecimalOdds};
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
@@ -390,7 +391,8 @@ impl WireOpenClose {
 }
 
 /// ESPN prices: `-440`, `"+340"`, `"EVEN"`.
-fn american(v: &Value) -> Option<i32> {
+/// ESPN quotes American odds only; they become the exact price they stand for.
+fn american(v: &Value) -> Option<DecimalOdds> {
     let n = match v {
         Value::Number(n) => n.as_f64()?,
         Value::String(s) => {
@@ -403,7 +405,12 @@ fn american(v: &Value) -> Option<i32> {
         }
         _ => return None,
     };
-    (n.is_finite() && n.abs() >= 100.0).then_some(n.round() as i32)
+    if !(n.is_finite() && n.abs() >= 100.0 && n.abs() < 1e7) {
+        return None;
+    }
+    AmericanOdds::new(n.round() as i32)
+        .ok()
+        .map(AmericanOdds::to_decimal)
 }
 
 /// Lines: `-10.5`, `"+7.5"`, `"o233.5"`, `"u233.5"`.
@@ -587,10 +594,10 @@ fn bookmaker(sport: Sport, o: &WireOdds, home: &str, away: &str) -> Option<Bookm
     })
 }
 
-fn outcome(name: &str, price: i32, point: Option<f64>) -> Outcome {
+fn outcome(name: &str, price: DecimalOdds, point: Option<f64>) -> Outcome {
     Outcome {
         name: name.to_owned(),
-        price_american: price,
+        price,
         point,
         description: None,
     }

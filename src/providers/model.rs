@@ -273,8 +273,9 @@ pub struct Market {
 pub struct Outcome {
     /// Team name, "Draw", "Over"/"Under", or "Yes"/"No" for scorer props.
     pub name: String,
-    /// American odds, e.g. `-110`, `240`.
-    pub price_american: i32,
+    /// The exact price as the provider quoted it: a decimal 1.87 is 187/100 and −110 is 21/11
+    /// (never a decimal rounded through American odds, or the reverse).
+    pub price: crate::domain::DecimalOdds,
     /// Spread or total line; signed for spreads.
     pub point: Option<f64>,
     /// The player for player props.

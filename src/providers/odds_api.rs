@@ -1,7 +1,7 @@
 //! The Odds API v4 client (providers.md §1) and its wire-format parser.
 //!
 //! Owns: requests to `/v4/sports`, `/v4/sports/{sport}/odds`, `/events/{id}/odds` and
-//! `/scores` (American odds, ISO dates), the mapping of its error bodies to
+//! `/scores` (decimal odds, read exactly: 1.87 is 187/100; ISO dates), the mapping of its error bodies to
 //! [`ProviderError`] (out-of-credits is a 401, told apart from a bad key by `error_code`), and
 //! logging of the quota headers. The key travels as the `apiKey` query parameter, so URLs are
 //! never logged. The parsers are `pub(crate)` because the demo dataset stores this exact format.
@@ -17,6 +17,7 @@ use super::error::{scrub, ProviderError};
 use super::model::*;
 use super::wire::{self, Body};
 use super::{OddsProvider, ProviderResult};
+use crate::domain::{AmericanOdds, DecimalOdds};
 
 pub const NAME: &str = "The Odds API";
 pub const DEFAULT_BASE_URL: &str = "https://api.the-odds-api.com";
@@ -183,7 +184,7 @@ impl OddsProvider for OddsApiClient {
     async fn odds(&self, q: &OddsQuery) -> ProviderResult<OddsBoard> {
         let mut params = vec![
             ("markets", q.market_keys().join(",")),
-            ("oddsFormat", "american".to_owned()),
+            ("oddsFormat", "decimal".to_owned()),
             ("dateFormat", "iso".to_owned()),
         ];
         if q.bookmakers.is_empty() {
@@ -201,14 +202,14 @@ impl OddsProvider for OddsApiClient {
             .get(&["v4", "sports", q.sport.odds_api_key(), "odds"], &params)
             .await?;
         let provenance = self.provenance();
-        let events = parse_events(&text, &provenance)?;
+        let events = parse_events(&text, PriceFormat::Decimal, &provenance)?;
         Ok(board(q, events, provenance))
     }
 
     async fn event_odds(&self, q: &EventOddsQuery) -> ProviderResult<OddsEvent> {
         let mut params = vec![
             ("regions", self.regions.clone()),
-            ("oddsFormat", "american".to_owned()),
+            ("oddsFormat", "decimal".to_owned()),
             ("dateFormat", "iso".to_owned()),
         ];
         if !q.markets.is_empty() {
@@ -223,7 +224,7 @@ impl OddsProvider for OddsApiClient {
             "odds",
         ];
         let text = self.get(&segments, &params).await?;
-        parse_event(&text, &self.provenance())
+        parse_event(&text, PriceFormat::Decimal, &self.provenance())
     }
 
     async fn scores(&self, q: &ScoresQuery) -> ProviderResult<Scoreboard> {
@@ -334,10 +335,35 @@ struct WireMarket {
     outcomes: Vec<WireOutcome>,
 }
 
+/// How a response's prices are written: we ask The Odds API for decimal (`1.87`, read as
+/// exactly 187/100, the price the book pays); the demo dataset stores American (`-110`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PriceFormat {
+    Decimal,
+    American,
+}
+
+impl PriceFormat {
+    /// The exact price, or `None` for a price no book could pay (dropped, like a bad row).
+    fn read(self, price: f64) -> Option<DecimalOdds> {
+        match self {
+            PriceFormat::Decimal => DecimalOdds::from_f64(price).ok(),
+            PriceFormat::American => {
+                // American prices are integers, but accept `240.0` too.
+                let rounded = price.round();
+                let valid = rounded.is_finite() && rounded.abs() >= 100.0 && rounded.abs() < 1e7;
+                valid
+                    .then(|| AmericanOdds::new(rounded as i32).ok())
+                    .flatten()
+                    .map(AmericanOdds::to_decimal)
+            }
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct WireOutcome {
     name: String,
-    /// American prices are integers, but accept `240.0` too.
     price: f64,
     #[serde(default)]
     point: Option<f64>,
@@ -383,20 +409,32 @@ pub(crate) fn parse_sports(text: &str, provenance: Provenance) -> ProviderResult
 }
 
 /// `/odds` response: an array of events.
-pub(crate) fn parse_events(text: &str, provenance: &Provenance) -> ProviderResult<Vec<OddsEvent>> {
+pub(crate) fn parse_events(
+    text: &str,
+    prices: PriceFormat,
+    provenance: &Provenance,
+) -> ProviderResult<Vec<OddsEvent>> {
     let wire: Vec<WireEvent> = wire::json(NAME, text)?;
     wire.into_iter()
-        .map(|e| convert_event(e, provenance))
+        .map(|e| convert_event(e, prices, provenance))
         .collect()
 }
 
 /// `/events/{id}/odds` response: a single event object.
-pub(crate) fn parse_event(text: &str, provenance: &Provenance) -> ProviderResult<OddsEvent> {
+pub(crate) fn parse_event(
+    text: &str,
+    prices: PriceFormat,
+    provenance: &Provenance,
+) -> ProviderResult<OddsEvent> {
     let wire: WireEvent = wire::json(NAME, text)?;
-    convert_event(wire, provenance)
+    convert_event(wire, prices, provenance)
 }
 
-fn convert_event(e: WireEvent, provenance: &Provenance) -> ProviderResult<OddsEvent> {
+fn convert_event(
+    e: WireEvent,
+    prices: PriceFormat,
+    provenance: &Provenance,
+) -> ProviderResult<OddsEvent> {
     let bookmakers = e
         .bookmakers
         .into_iter()
@@ -414,10 +452,10 @@ fn convert_event(e: WireEvent, provenance: &Provenance) -> ProviderResult<OddsEv
                         .outcomes
                         .into_iter()
                         .filter_map(|o| {
-                            let price = american(o.price)?;
+                            let price = prices.read(o.price)?;
                             Some(Outcome {
                                 name: o.name,
-                                price_american: price,
+                                price,
                                 point: o.point,
                                 description: o.description,
                             })
@@ -441,12 +479,6 @@ fn convert_event(e: WireEvent, provenance: &Provenance) -> ProviderResult<OddsEv
         bookmakers,
         provenance: provenance.clone(),
     })
-}
-
-/// A valid American price is an integer with |A| >= 100; anything else is dropped.
-fn american(price: f64) -> Option<i32> {
-    let rounded = price.round();
-    (rounded.is_finite() && rounded.abs() >= 100.0 && rounded.abs() < 1e7).then_some(rounded as i32)
 }
 
 pub(crate) fn parse_scores(

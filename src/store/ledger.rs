@@ -152,4 +152,15 @@ pub trait LedgerStore: Send + Sync {
 
     /// Saves the user's limits (JSON), replacing what was there.
     async fn save_limits(&self, user_id: &str, data: &str, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// The bankroll (cents) the user sizes stakes from, if they set one.
+    async fn get_bankroll(&self, user_id: &str) -> StoreResult<Option<i64>>;
+
+    /// Sets the user's bankroll (cents, > 0), or clears it with `None`.
+    async fn set_bankroll(
+        &self,
+        user_id: &str,
+        bankroll_cents: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }

@@ -383,6 +383,38 @@ macro_rules! ledger_store {
                 Ok(())
             }
 
+            async fn get_bankroll(&self, user_id: &str) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar("SELECT bankroll_cents FROM bankrolls WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn set_bankroll(
+                &self,
+                user_id: &str,
+                bankroll_cents: Option<i64>,
+                at: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                match bankroll_cents {
+                    Some(cents) => sqlx::query(
+                        "INSERT INTO bankrolls (user_id, bankroll_cents, updated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (user_id) DO UPDATE SET bankroll_cents = excluded.bankroll_cents, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(user_id)
+                    .bind(cents)
+                    .bind(at.timestamp_micros())
+                    .execute(&self.pool)
+                    .await?,
+                    None => sqlx::query("DELETE FROM bankrolls WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await?,
+                };
+                Ok(())
+            }
+
             async fn settled_net_since(&self, user_id: &str, since: DateTime<Utc>) -> StoreResult<i64> {
                 let total: Option<i64> = sqlx::query_scalar(
                     "SELECT CAST(SUM(payout_actual_cents - stake_cents) AS BIGINT) FROM bets \

@@ -936,6 +936,25 @@ pub async fn limits_round_trip(s: SharedStore) {
     assert_eq!(s.get_limits(&user()).await.unwrap(), None, "scoped by user");
 }
 
+pub async fn bankroll_set_replace_clear_and_user_isolation(s: SharedStore) {
+    let (u, other) = (user(), user());
+    assert_eq!(s.get_bankroll(&u).await.unwrap(), None);
+    s.set_bankroll(&u, Some(50_000), now()).await.unwrap();
+    s.set_bankroll(&u, Some(75_000), now()).await.unwrap();
+    s.set_bankroll(&other, Some(1_000), now()).await.unwrap();
+    assert_eq!(s.get_bankroll(&u).await.unwrap(), Some(75_000));
+    assert_eq!(s.get_bankroll(&other).await.unwrap(), Some(1_000));
+    s.set_bankroll(&u, None, now()).await.unwrap();
+    assert_eq!(s.get_bankroll(&u).await.unwrap(), None);
+    assert_eq!(
+        s.get_bankroll(&other).await.unwrap(),
+        Some(1_000),
+        "clearing one user's bankroll leaves another's"
+    );
+    // A bankroll is positive: the database refuses zero too.
+    assert!(s.set_bankroll(&u, Some(0), now()).await.is_err());
+}
+
 pub async fn ping_reports_latency(s: SharedStore) {
     let latency = s.ping().await.unwrap();
     assert!(latency < Duration::from_secs(5));
@@ -981,6 +1000,7 @@ macro_rules! run_suite {
             case!(settlement_claims_are_exclusive_and_idempotent);
             case!(expired_claims_can_be_retaken);
             case!(limits_round_trip);
+            case!(bankroll_set_replace_clear_and_user_isolation);
         }
     };
 }

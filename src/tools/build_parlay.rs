@@ -11,14 +11,15 @@ use super::offline_skill::{array_at, dollars, shown, str_at};
 use super::parlay_picks::{auto_picks, explicit_pick, LegArg};
 use super::support::{
     bet_limits, check_stake, default_day, display_format, eastern_day, fetch_board, games_on,
-    SportArg,
+    sharp_book, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, ToolServices, TypedTool};
 use crate::domain::{exact, format_odds, validate_parlay, validate_payout, Cents, OddsFormat};
+use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, parlay_slip, price_text, SlipLeg, SlipState};
+use crate::widgets::{analyze_board, parlay_slip, slip_edge_text, SlipLeg, SlipState};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BuildParlayArgs {
@@ -29,7 +30,8 @@ pub struct BuildParlayArgs {
     /// League (default nba).
     #[serde(default)]
     pub sport: Option<SportArg>,
-    /// Explicit picks; when absent, the most likely side of each of today's games is used.
+    /// Explicit picks; when absent, the picks with the most expected value on today's board
+    /// (one per game, at the best price) are used.
     #[serde(default)]
     pub legs: Option<Vec<LegArg>>,
     /// Stake in cents (default from configuration).
@@ -58,9 +60,12 @@ pub fn slip_summary(slip: &SlipState, format: OddsFormat) -> Value {
                 "market": l.market,
                 "selection": l.selection,
                 "point": l.point,
-                "price": price_text(l.price_american, format),
+                "price": format_odds(&l.price, format),
                 "book": l.book_title,
                 "fair_probability": format!("{:.1}%", f64::from(l.fair_bp) / 100.0),
+                "ev": l.fair().map(|p| {
+                    exact::format_percent(&crate::domain::expected_value_per_unit(&p, &l.price), 1)
+                }),
                 "injury_note": l.injury_note,
             })
         })
@@ -89,8 +94,8 @@ impl TypedTool for BuildParlay {
     const NAME: &'static str = "build_parlay";
     const DESCRIPTION: &'static str = "Build a parlay slip the user can stake and lock in. \
         Give `legs` (event_id from get_odds_visual, market, selection) to use specific picks, or \
-        just `legs_count` to take the most likely side of that many of today's games at the \
-        best price. Returns each leg's price, the combined odds and the payout for the stake.";
+        just `legs_count` to take that many of today's games' best-EV sides (expected value at \
+        the best price against the no-vig fair probability). Returns each leg's price, the combined odds and the payout for the stake.";
     const INSTRUCTIONS: &'static str = "Parlays come from build_parlay: automatic picks, or the legs the user names (event_id from get_odds_visual). The stake and Lock It In on the slip are the user's to press.";
     const OFFLINE: OfflineSkill = OfflineSkill {
         routes: &[Route {
@@ -136,7 +141,7 @@ impl TypedTool for BuildParlay {
         let (board, legs) = match &explicit {
             Some(picks) => {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
-                let analysis = analyze_board(&board);
+                let analysis = analyze_board(&board, sharp_book(config));
                 let now = ctx.services.providers.odds().now();
                 let legs = picks
                     .iter()
@@ -150,10 +155,13 @@ impl TypedTool for BuildParlay {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
                 let now = ctx.services.providers.odds().now();
                 let today = games_on(&board, default_day(&board, eastern_day(now)));
-                let picks = auto_picks(&today, &analyze_board(&today), count as usize, now);
+                let sharp = sharp_book(config);
+                let picks = auto_picks(&today, &analyze_board(&today, sharp), count as usize, now);
                 let legs = match picks {
                     Ok(legs) => legs,
-                    Err(_) => auto_picks(&board, &analyze_board(&board), count as usize, now)?,
+                    Err(_) => {
+                        auto_picks(&board, &analyze_board(&board, sharp), count as usize, now)?
+                    }
                 };
                 (board, legs)
             }
@@ -182,10 +190,16 @@ impl TypedTool for BuildParlay {
         let copy = slip
             .legs
             .iter()
-            .map(|l| format!("{} {}", l.pick(), price_text(l.price_american, format)))
+            .map(|l| format!("{} {}", l.pick(), format_odds(&l.price, format)))
             .collect::<Vec<_>>()
             .join("\n");
-        let item_id = ctx.turn.widget_done(parlay_slip(&slip, format), Some(copy));
+        let sizing = stake_sizing(ctx.turn.store(), ctx.turn.user_id(), config)
+            .await
+            .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
+        result["ev_and_stake"] = json!(slip_edge_text(&slip, &sizing));
+        let item_id = ctx
+            .turn
+            .widget_done(parlay_slip(&slip, format, &sizing), Some(copy));
         result["widget_item_id"] = json!(item_id);
         Ok(result)
     }
@@ -287,6 +301,9 @@ fn answer(result: &Value, _args: &Value) -> Option<String> {
             text.push_str(&format!("\n\nA {stake} stake pays {payout} in total."))
         }
         _ => {}
+    }
+    if let Some(edge) = str_at(result, &["ev_and_stake"]) {
+        text.push_str(&format!("\n{edge}."));
     }
     text.push_str("\nChange the stake on the slip, then Lock It In when you're ready.");
     text.push_str("\n\nStake only what you can afford to lose; no parlay is a lock.");

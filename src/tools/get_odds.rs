@@ -8,13 +8,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::offline_skill::{array_at, scalar_facts, shown, str_at};
-use super::support::{board_for_day, display_format, parse_date, MarketArg, SportArg};
+use super::support::{board_for_day, display_format, parse_date, sharp_book, MarketArg, SportArg};
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::domain::{exact, format_odds, OddsFormat};
+use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, odds_board, price_text, BoardAnalysis};
+use crate::widgets::{analyze_board, odds_board, BoardAnalysis};
 
 /// Games beyond this are left off the widget (the result says how many there were).
 pub const MAX_GAMES: usize = 12;
@@ -74,10 +75,11 @@ pub fn board_summary(board: &BoardAnalysis, format: OddsFormat) -> Value {
                             json!({
                                 "selection": o.name,
                                 "point": o.point,
-                                "best_price": price_text(o.best.price_american, format),
+                                "best_price": format_odds(&o.best.price, format),
                                 "best_book": o.best.book_title,
                                 "fair_price": o.fair_price().map(|p| format_odds(&p, format)),
                                 "fair_probability": exact::format_percent(&o.fair_probability, 1),
+                                "ev_at_best": o.ev_at_best().map(|ev| exact::format_percent(&ev, 1)),
                             })
                         })
                         .collect();
@@ -153,7 +155,7 @@ impl TypedTool for GetOddsVisual {
             date,
         )
         .await?;
-        let mut analysis = analyze_board(&board);
+        let mut analysis = analyze_board(&board, sharp_book(&ctx.services.betting));
         let total = analysis.games.len();
         analysis.games.truncate(MAX_GAMES);
         let format = display_format(&ctx.services.betting);
@@ -161,7 +163,10 @@ impl TypedTool for GetOddsVisual {
         if let Some(team) = &team {
             title.push_str(&format!(" · {team}"));
         }
-        let widget = odds_board(&analysis, &title, format);
+        let sizing = stake_sizing(ctx.turn.store(), ctx.turn.user_id(), &ctx.services.betting)
+            .await
+            .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
+        let widget = odds_board(&analysis, &title, format, &sizing);
         let copy = format!(
             "{title}: {} games ({})",
             analysis.games.len(),

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use super::support::MarketArg;
 use super::ToolError;
-use crate::domain::{exact, remove_vig, AmericanOdds, BigRational, DevigMethod};
+use crate::domain::{
+    exact, expected_value_per_unit, remove_vig, BigRational, DecimalOdds, DevigMethod, Probability,
+};
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
 use crate::widgets::board::{complete_market_size, current_quotes as quotes, same_line};
 use crate::widgets::slip::SLIP_MARKETS;
@@ -40,10 +42,6 @@ fn bp(p: &BigRational) -> u32 {
         .min(10_000)
 }
 
-fn decimal_of(price: i32) -> Option<crate::domain::DecimalOdds> {
-    AmericanOdds::new(price).ok().map(AmericanOdds::to_decimal)
-}
-
 /// The no-vig probability of `outcome` within one book's market.
 fn book_fair(
     event: &OddsEvent,
@@ -55,11 +53,7 @@ fn book_fair(
     if m.outcomes.len() < complete_market_size(market, event) {
         return None;
     }
-    let prices: Vec<_> = m
-        .outcomes
-        .iter()
-        .map(|o| decimal_of(o.price_american))
-        .collect::<Option<_>>()?;
+    let prices: Vec<_> = m.outcomes.iter().map(|o| o.price.clone()).collect();
     let line = remove_vig(&prices, DevigMethod::Multiplicative).ok()?;
     let index = m
         .outcomes
@@ -83,11 +77,12 @@ fn leg(
         market: market.to_owned(),
         selection: outcome.name.clone(),
         point: outcome.point,
-        price_american: outcome.price_american,
+        price: outcome.price.clone(),
         book: book.key.clone(),
         book_title: book.title.clone(),
         fair_bp: bp(fair),
-        previous_price_american: None,
+        fair_probability: Some(fair.clone()),
+        previous_price: None,
         injury_note: None,
     }
 }
@@ -96,25 +91,33 @@ fn best<'a>(
     mut candidates: impl Iterator<Item = (&'a Bookmaker, &'a Outcome)>,
 ) -> Option<(&'a Bookmaker, &'a Outcome)> {
     let first = candidates.next()?;
-    Some(candidates.fold(first, |acc, c| {
-        if decimal_of(c.1.price_american) > decimal_of(acc.1.price_american) {
-            c
-        } else {
-            acc
-        }
-    }))
+    Some(candidates.fold(
+        first,
+        |acc, c| {
+            if c.1.price > acc.1.price {
+                c
+            } else {
+                acc
+            }
+        },
+    ))
 }
 
-/// The most likely side of each upcoming game (highest no-vig probability across its
-/// moneyline, spread and total), then the `n` most likely of those, each at its best price.
-/// Legs come out in start order.
+/// The side with the most expected value of each upcoming game (across its moneyline, spread
+/// and total: EV at the best current price against the fair probability), then the `n`
+/// games whose pick has the most EV. Ties go to the likelier side, then the earlier game, then
+/// the board's order, so the same board always gives the same slip. Legs come out in start
+/// order.
+///
+/// Ranking by EV, not by probability: the heaviest favourite is the likeliest winner but
+/// usually the worst price; EV is what a bettor is paid for.
 pub fn auto_picks(
     board: &OddsBoard,
     analysis: &BoardAnalysis,
     n: usize,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlipLeg>, ToolError> {
-    let mut candidates: Vec<(BigRational, SlipLeg)> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for game in analysis.games.iter().filter(|g| g.commence_time > now) {
         let Some(event) = board.events.iter().find(|e| e.id == game.event_id) else {
             continue;
@@ -131,14 +134,35 @@ pub fn auto_picks(
             candidates.len()
         )));
     }
-    candidates.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut legs: Vec<SlipLeg> = candidates.into_iter().take(n).map(|(_, l)| l).collect();
+    // A stable sort keeps the board's order among full ties.
+    candidates.sort_by(|a, b| {
+        b.rank(a)
+            .then(a.leg.commence_time.cmp(&b.leg.commence_time))
+    });
+    let mut legs: Vec<SlipLeg> = candidates.into_iter().take(n).map(|c| c.leg).collect();
     legs.sort_by_key(|l| l.commence_time);
     Ok(legs)
 }
 
-fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<(BigRational, SlipLeg)> {
-    let mut top: Option<(BigRational, SlipLeg)> = None;
+/// A game's pick with what it is ranked by.
+struct Candidate {
+    /// EV per unit at the leg's price, `p·D − 1`.
+    ev: BigRational,
+    fair: BigRational,
+    leg: SlipLeg,
+}
+
+impl Candidate {
+    /// More EV first, then the likelier side.
+    fn rank(&self, other: &Candidate) -> std::cmp::Ordering {
+        self.ev
+            .cmp(&other.ev)
+            .then_with(|| self.fair.cmp(&other.fair))
+    }
+}
+
+fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
+    let mut top: Option<Candidate> = None;
     for market in game
         .markets
         .iter()
@@ -148,14 +172,21 @@ fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<(BigRational, Sli
             let Some((book, outcome)) = best(quotes(event, &market.key, &o.name, o.point)) else {
                 continue;
             };
-            let better = top.as_ref().is_none_or(|(p, l)| {
-                o.fair_probability > *p
-                    || (o.fair_probability == *p
-                        && decimal_of(outcome.price_american) > decimal_of(l.price_american))
-            });
-            if better {
-                let pick = leg(event, &market.key, book, outcome, &o.fair_probability);
-                top = Some((o.fair_probability.clone(), pick));
+            let price = &outcome.price;
+            let Ok(p) = Probability::from_ratio(o.fair_probability.clone()) else {
+                continue;
+            };
+            let candidate = Candidate {
+                ev: expected_value_per_unit(&p, price),
+                fair: o.fair_probability.clone(),
+                leg: leg(event, &market.key, book, outcome, &o.fair_probability),
+            };
+            // Strictly better only: on a full tie the earlier market and outcome stay.
+            if top
+                .as_ref()
+                .is_none_or(|t| candidate.rank(t) == std::cmp::Ordering::Greater)
+            {
+                top = Some(candidate);
             }
         }
     }
@@ -234,9 +265,11 @@ pub fn explicit_pick(
             })?,
     };
     let point = point.or(consensus.and_then(|o| o.point));
-    let exact_price = arg
-        .price_american
-        .and_then(|p| quotes(event, market, &name, point).find(|(_, o)| o.price_american == p));
+    // The model names American odds; a book hangs that price if its exact price rounds to it.
+    let exact_price = arg.price_american.and_then(|p| {
+        quotes(event, market, &name, point)
+            .find(|(_, o)| o.price.to_american().is_ok_and(|a| i32::from(a) == p))
+    });
     let (book, outcome) = exact_price
         .or_else(|| best(quotes(event, market, &name, point)))
         .ok_or_else(|| {
@@ -269,18 +302,18 @@ pub fn started(
 }
 
 fn outcome_implied(outcome: &Outcome) -> BigRational {
-    decimal_of(outcome.price_american).map_or_else(exact::zero, |d| d.implied_probability())
+    outcome.price.implied_probability()
 }
 
 /// The leg's price now: at its book if the book still hangs that line, else the best price
 /// for the line across books. `None` when nobody hangs it any more.
-pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(i32, String, String)> {
+pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(DecimalOdds, String, String)> {
     let event = board.events.iter().find(|e| e.id == leg.event_id)?;
     let same_book =
         quotes(event, &leg.market, &leg.selection, leg.point).find(|(b, _)| b.key == leg.book);
     let (book, outcome) =
         same_book.or_else(|| best(quotes(event, &leg.market, &leg.selection, leg.point)))?;
-    Some((outcome.price_american, book.key.clone(), book.title.clone()))
+    Some((outcome.price.clone(), book.key.clone(), book.title.clone()))
 }
 
 #[cfg(test)]
@@ -304,9 +337,56 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_book_never_prices_a_leg() {
+    fn auto_picks_take_the_most_ev_not_the_heaviest_favourite() {
+        use crate::widgets::analyze_board;
+        use crate::widgets::golden::{am, sample_board};
+        let now = "2025-01-15T17:00:00Z".parse().unwrap();
+        // Book A hangs the Heat at +160, above both books' fair line (EV +3.3 %); the Thunder
+        // (−185, 62 % to win) are the likeliest side on the board but below zero EV.
+        let mut board = sample_board();
+        let book_a = &mut board.events[0].bookmakers[0];
+        let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
+        h2h.outcomes[1].price = am(160);
+        let legs = auto_picks(&board, &analyze_board(&board, None), 1, now).unwrap();
+        assert_eq!(
+            (legs[0].selection.as_str(), &legs[0].price),
+            ("Miami Heat", &am(160))
+        );
+        // The leg carries the exact fair probability its EV was ranked by.
+        let fair = BigRational::new(25.into(), 64.into()) + BigRational::new(65.into(), 161.into());
+        assert_eq!(
+            legs[0].fair_probability,
+            Some(fair / BigRational::from_integer(2.into()))
+        );
+    }
+
+    #[test]
+    fn auto_pick_ties_go_to_the_earlier_game_whatever_the_board_order() {
         use crate::widgets::analyze_board;
         use crate::widgets::golden::sample_board;
+        let now = "2025-01-15T17:00:00Z".parse().unwrap();
+        // The same game twice (same prices, so the same EV and probability), listed second
+        // but starting an hour earlier.
+        let mut board = sample_board();
+        board.events.truncate(1);
+        let mut twin = board.events[0].clone();
+        twin.id = "evt_twin".into();
+        twin.commence_time -= chrono::Duration::hours(1);
+        board.events.push(twin);
+        let pick = |board: &OddsBoard| {
+            auto_picks(board, &analyze_board(board, None), 1, now).unwrap()[0]
+                .event_id
+                .clone()
+        };
+        assert_eq!(pick(&board), "evt_twin");
+        board.events[1].commence_time += chrono::Duration::hours(2);
+        assert_eq!(pick(&board), "evt_heat_lakers");
+    }
+
+    #[test]
+    fn a_stale_book_never_prices_a_leg() {
+        use crate::widgets::analyze_board;
+        use crate::widgets::golden::{am, sample_board};
         let arg = LegArg {
             event_id: "evt_heat_lakers".into(),
             market: MarketArg::H2h,
@@ -315,20 +395,20 @@ mod tests {
         };
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
-        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
-        assert_eq!((leg.book.as_str(), leg.price_american), ("book_b", 140));
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
+        assert_eq!((leg.book.as_str(), &leg.price), ("book_b", &am(140)));
 
         let mut board = sample_board();
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
-        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
-        assert_eq!((leg.book.as_str(), leg.price_american), ("book_a", 130));
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
+        assert_eq!((leg.book.as_str(), &leg.price), ("book_a", &am(130)));
         // Asking for the stale book's exact price does not bring it back.
         let arg = LegArg {
             price_american: Some(140),
             ..arg
         };
-        let leg = explicit_pick(&board, &analyze_board(&board), &arg, now).unwrap();
-        assert_eq!(leg.price_american, 130);
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
+        assert_eq!(leg.price, am(130));
     }
 }

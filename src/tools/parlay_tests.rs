@@ -33,13 +33,16 @@ async fn seed_build_me_a_parlay_with_3_picks() {
         .iter()
         .map(|l| l["pick"].as_str().unwrap())
         .collect();
-    // The three most likely sides tonight (no-vig), in start order, each at its best price.
+    // Each game's side with the most EV at its best price (against the no-vig consensus),
+    // then the three games with the most: on the demo board every side is below zero, so the
+    // least negative win (Hornets −1.94 %, Magic −2.68 %, 76ers −2.69 %; Kings −2.87 %,
+    // Thunder −3.14 % and Heat +4 −3.44 % miss out). Not the heaviest favourites any more.
     assert_eq!(
         picks,
         vec![
-            "New York Knicks ML",
-            "Denver Nuggets ML",
-            "Los Angeles Lakers ML"
+            "Orlando Magic ML",
+            "Philadelphia 76ers ML",
+            "Charlotte Hornets ML"
         ]
     );
     let prices: Vec<&str> = r["legs"]
@@ -48,21 +51,35 @@ async fn seed_build_me_a_parlay_with_3_picks() {
         .iter()
         .map(|l| l["price"].as_str().unwrap())
         .collect();
-    assert_eq!(prices, vec!["-320", "-500", "-195"]);
-    // 21/16 × 6/5 × 59/39 = 1239/520 on the $10.00 default stake = $23.826… → $23.83, +138.
-    assert_eq!(r["combined_odds"], "+138");
+    assert_eq!(prices, vec!["-135", "+265", "+400"]);
+    let evs: Vec<&str> = r["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ev"].as_str().unwrap())
+        .collect();
+    assert_eq!(evs, vec!["-2.7%", "-2.7%", "-1.9%"]);
+    // 47/27 × 73/20 × 5 = 3431/108 on the $10.00 default stake = $317.685… → $317.69, +3077.
+    assert_eq!(r["combined_odds"], "+3077");
     assert_eq!(
         (r["stake"].as_str(), r["payout"].as_str()),
-        (Some("$10.00"), Some("$23.83"))
+        (Some("$10.00"), Some("$317.69"))
+    );
+    // No bankroll set: the EV is shown and the slip says how to get a stake size.
+    assert_eq!(
+        r["ev_and_stake"],
+        "Fair probability 2.9% (legs independent) · EV -7.1%"
     );
     let slip = &run.widgets()[0]["widget"];
     let text = widget_text(slip);
     assert!(
-        text.contains("3-Leg Parlay") && text.contains("$23.83") && text.contains("Lock It In")
+        text.contains("3-Leg Parlay") && text.contains("$317.69") && text.contains("Lock It In")
     );
+    assert!(text.contains("Market prob. 56%") && text.contains("EV -1.9% at this price"));
+    assert!(text.contains("Set a bankroll"), "{text}");
     assert!(text.contains("DEMO DATA"));
-    // Denver's Aaron Gordon is Out in the demo injury report: the Nuggets leg says so, the
-    // others (Lakers: Davis only day-to-day) do not.
+    // Philadelphia's Joel Embiid is Out in the demo injury report: the 76ers leg says so, the
+    // others do not.
     let notes: Vec<&Value> = r["legs"]
         .as_array()
         .unwrap()
@@ -71,9 +88,9 @@ async fn seed_build_me_a_parlay_with_3_picks() {
         .collect();
     assert_eq!(
         notes,
-        vec![&Value::Null, &json!("Aaron Gordon (Out)"), &Value::Null]
+        vec![&Value::Null, &json!("Joel Embiid (Out)"), &Value::Null]
     );
-    assert!(text.contains("Injury: Aaron Gordon (Out)"), "{text}");
+    assert!(text.contains("Injury: Joel Embiid (Out)"), "{text}");
 }
 
 #[tokio::test]

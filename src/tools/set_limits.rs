@@ -12,6 +12,7 @@ use super::offline_skill::array_at;
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::domain::Cents;
+use crate::ledger::bankroll::{self, Bankroll};
 use crate::ledger::limits::{self, Exposure, LimitChange, LimitKind, UserLimits};
 use crate::widgets::{limits::utc_text, limits_card, LimitLine, LimitsView};
 
@@ -42,6 +43,10 @@ pub struct SetLimitsArgs {
     /// Self-exclude for the configured period (cannot be undone); only when the user asked.
     #[serde(default)]
     pub self_exclude: bool,
+    /// The user's bankroll in cents, which Kelly stake suggestions are sized from (not a
+    /// limit: it applies at once); 0 clears it.
+    #[serde(default)]
+    pub bankroll_cents: Option<i64>,
 }
 
 pub struct SetLimits;
@@ -64,6 +69,7 @@ fn view(
     limits: &UserLimits,
     exposure: Exposure,
     delay_hours: u64,
+    bankroll: Bankroll,
     changes: Vec<String>,
 ) -> LimitsView {
     let now = crate::ids::now();
@@ -93,6 +99,8 @@ fn view(
         cool_off_until: limits.cool_off_until.filter(|u| *u > now),
         self_excluded_until: limits.self_excluded_until.filter(|u| *u > now),
         loosen_delay_hours: delay_hours,
+        bankroll: bankroll.cents(),
+        bankroll_is_default: matches!(bankroll, Bankroll::Default(_)),
         changes,
     }
 }
@@ -101,11 +109,13 @@ fn view(
 impl TypedTool for SetLimits {
     type Args = SetLimitsArgs;
     const NAME: &'static str = "set_limits";
-    const DESCRIPTION: &'static str = "Responsible gambling: show the user's limits, or set a \
-        daily or weekly stake cap or a weekly loss limit (cents; 0 removes), start a cool-off \
-        (24h, 7d, 30d) or self-exclude. Tightening applies at once, loosening after a delay; \
-        Lock It In is refused while a limit would be crossed. Call with no arguments to show.";
-    const INSTRUCTIONS: &'static str = "Stake caps, loss limits, cool-offs and self-exclusion go through set_limits; never talk a user out of one.";
+    const DESCRIPTION: &'static str = "Responsible gambling and bankroll: show the user's \
+        limits and bankroll, or set a daily or weekly stake cap or a weekly loss limit (cents; \
+        0 removes), start a cool-off (24h, 7d, 30d), self-exclude, or set the bankroll Kelly \
+        stakes are sized from (cents; 0 clears). Tightening applies at once, loosening after a \
+        delay; Lock It In is refused while a limit would be crossed. Call with no arguments to \
+        show.";
+    const INSTRUCTIONS: &'static str = "Stake caps, loss limits, cool-offs, self-exclusion and the user's bankroll go through set_limits; never talk a user out of a limit.";
     const OFFLINE: OfflineSkill = OfflineSkill {
         routes: &[Route {
             priority: priority::SAFETY,
@@ -118,6 +128,7 @@ impl TypedTool for SetLimits {
             "Set a daily limit of $100",
             "I need to cool off for a week",
             "Please self exclude me",
+            "Set my bankroll to $500",
         ],
         shows: "for your limits",
         widgets: &["limits"],
@@ -185,9 +196,27 @@ impl TypedTool for SetLimits {
                 utc_text(until)
             ));
         }
-        if !changes.is_empty() {
+        let limits_changed = !changes.is_empty();
+        if let Some(cents) = args.bankroll_cents {
+            let value = match cents {
+                0 => None,
+                c => Some(bankroll::check(c).map_err(ToolError::new)?.get()),
+            };
+            store.set_bankroll(&user, value, now).await.map_err(fail)?;
+            changes.push(match value {
+                Some(c) => format!(
+                    "Bankroll set to {}: Kelly stakes are sized from it, starting now.",
+                    Cents::new(c)
+                ),
+                None => "Bankroll cleared.".to_owned(),
+            });
+        }
+        if limits_changed {
             limits::save(&store, &user, &current).await.map_err(fail)?;
         }
+        let bankroll = bankroll::load(&store, &user, &ctx.services.betting)
+            .await
+            .map_err(fail)?;
         let exposure = Exposure {
             staked_24h: store
                 .staked_since(&user, now - Duration::hours(24))
@@ -206,6 +235,7 @@ impl TypedTool for SetLimits {
             &current,
             exposure,
             config.loosen_delay_hours,
+            bankroll,
             changes.clone(),
         );
         let copy = if changes.is_empty() {
@@ -232,6 +262,7 @@ impl TypedTool for SetLimits {
             "self_excluded_until": shown.self_excluded_until,
             "changes": changes,
             "loosen_delay_hours": config.loosen_delay_hours,
+            "bankroll": shown.bankroll.map(|c| c.to_string()),
             "widget_item_id": item_id,
         }))
     }
@@ -254,12 +285,20 @@ fn read(q: &Question) -> Option<Value> {
         "exclude me",
         "responsible gambling",
         "gambling problem",
+        "bankroll",
     ];
     if !q.any(CUES) || super::get_odds::mentions_prices(q) {
         return None;
     }
     let mut args = serde_json::Map::new();
-    if q.any(&["self exclude", "self exclusion", "exclude me"]) {
+    if q.has("bankroll") {
+        // "Set my bankroll to $500"; "clear my bankroll"; "what's my bankroll" just shows.
+        if q.any(&["clear", "remove", "reset", "delete"]) {
+            args.insert("bankroll_cents".into(), json!(0));
+        } else if let Some(cents) = q.stake_cents() {
+            args.insert("bankroll_cents".into(), json!(cents));
+        }
+    } else if q.any(&["self exclude", "self exclusion", "exclude me"]) {
         args.insert("self_exclude".into(), json!(true));
     } else if q.any(&["cool off", "cooling off", "cooloff", "take a break"]) {
         let period = if q.any(&["30 days", "month", "30 day"]) {
@@ -298,4 +337,32 @@ fn answer(result: &Value, _args: &Value) -> Option<String> {
          stops being fun, a cool-off or self-exclusion is one message away.",
     );
     Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bankroll_words_set_clear_or_show_it() {
+        let read = |text: &str| read(&Question::new(text));
+        assert_eq!(
+            read("Set my bankroll to $500"),
+            Some(json!({"bankroll_cents": 50_000}))
+        );
+        assert_eq!(
+            read("my bankroll is $1,250.50"),
+            Some(json!({"bankroll_cents": 125_050}))
+        );
+        assert_eq!(
+            read("clear my bankroll"),
+            Some(json!({"bankroll_cents": 0}))
+        );
+        assert_eq!(read("what's my bankroll?"), Some(json!({})));
+        // A bankroll is not a limit: the amount never becomes a stake cap.
+        assert_eq!(
+            read("Set a daily limit of $100"),
+            Some(json!({"daily_stake_cap_cents": 10_000}))
+        );
+    }
 }

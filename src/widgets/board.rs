@@ -5,14 +5,20 @@
 //! "Same outcome" means same market, same name and same line: Over 228.5 at one book and
 //! Over 229 at another are different bets, so neither is "best" against the other. Fair
 //! probabilities use the consensus line (the line most books hang), de-vigged per book with the
-//! multiplicative method and averaged across those books, all in exact fractions.
+//! multiplicative method and averaged across those books, all in exact fractions — unless a
+//! sharp book is configured and hangs a current, complete market: then its line and its no-vig
+//! probabilities are the fair price (a sharp book's number is the market's best estimate; soft
+//! books shade theirs).
 
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
 use num_traits::Zero;
 
-use crate::domain::{hold, remove_vig, AmericanOdds, BigRational, DecimalOdds, DevigMethod};
+use super::edge::{Edge, StakeSizing};
+use crate::domain::{
+    expected_value_per_unit, hold, remove_vig, BigRational, DecimalOdds, DevigMethod, Probability,
+};
 use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Outcome, Sport};
 
 /// The board, analysed. Games keep the provider's order (start time).
@@ -61,16 +67,26 @@ pub struct BookMarket {
 pub struct Quote {
     pub name: String,
     pub point: Option<f64>,
-    pub price_american: i32,
+    pub price: DecimalOdds,
     /// Strictly better than at least one other book's price for the same outcome and line.
     pub best: bool,
 }
 
-/// A market at its consensus line.
+/// A market at its consensus line (or the sharp book's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarketAnalysis {
     pub key: String,
     pub outcomes: Vec<OutcomeAnalysis>,
+    pub fair_from: FairFrom,
+}
+
+/// Whose prices the fair probabilities come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FairFrom {
+    /// The average no-vig line of this many books at the consensus line.
+    Consensus { books: usize },
+    /// The configured sharp book's no-vig line (its title).
+    Sharp { book_title: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,12 +103,24 @@ impl OutcomeAnalysis {
     pub fn fair_price(&self) -> Option<DecimalOdds> {
         DecimalOdds::from_probability(&self.fair_probability).ok()
     }
+
+    /// EV per unit at the best price, `p·D − 1`, at the fair probability.
+    pub fn ev_at_best(&self) -> Option<BigRational> {
+        let p = Probability::from_ratio(self.fair_probability.clone()).ok()?;
+        Some(expected_value_per_unit(&p, &self.best.price))
+    }
+
+    /// EV and the Kelly stake at the best price.
+    pub fn edge(&self, sizing: &StakeSizing) -> Option<Edge> {
+        let p = Probability::from_ratio(self.fair_probability.clone()).ok()?;
+        Some(sizing.edge(&p, &self.best.price))
+    }
 }
 
 /// Where the best price for an outcome is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BestQuote {
-    pub price_american: i32,
+    pub price: DecimalOdds,
     pub book_key: String,
     pub book_title: String,
     pub last_update: Option<DateTime<Utc>>,
@@ -119,22 +147,15 @@ fn outcome_rank(name: &str, event: &OddsEvent) -> usize {
     }
 }
 
-/// An outcome as one book prices it: name, line, American price.
-type Priced = (String, Option<f64>, i32);
+/// An outcome as one book prices it: name, line, exact price.
+type Priced = (String, Option<f64>, DecimalOdds);
 
-fn decimal(american: i32) -> Option<DecimalOdds> {
-    AmericanOdds::new(american)
-        .ok()
-        .map(AmericanOdds::to_decimal)
-}
-
-/// The outcomes of one book's market, sorted for display, invalid prices dropped.
+/// The outcomes of one book's market, sorted for display.
 fn sorted_outcomes(market: &Market, event: &OddsEvent) -> Vec<Priced> {
     let mut outcomes: Vec<_> = market
         .outcomes
         .iter()
-        .filter(|o| decimal(o.price_american).is_some())
-        .map(|o| (o.name.clone(), o.point, o.price_american))
+        .map(|o| (o.name.clone(), o.point, o.price.clone()))
         .collect();
     outcomes.sort_by_key(|(name, _, _)| outcome_rank(name, event));
     outcomes
@@ -163,8 +184,8 @@ pub fn same_line(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-/// Every current quote (`is_current`) for `(market, name, point)` across the game's books,
-/// valid prices only. The board's best prices and the slip's legs both come from here.
+/// Every current quote (`is_current`) for `(market, name, point)` across the game's books.
+/// The board's best prices and the slip's legs both come from here.
 pub fn current_quotes<'a>(
     event: &'a OddsEvent,
     market: &'a str,
@@ -181,7 +202,6 @@ pub fn current_quotes<'a>(
                 .filter(move |m| m.key == market)
                 .flat_map(|m| &m.outcomes)
                 .filter(move |o| o.name == name && same_line(o.point, point))
-                .filter(|o| decimal(o.price_american).is_some())
                 .map(move |o| (book, o))
         })
 }
@@ -191,15 +211,8 @@ fn quotes_for<'a>(
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
-) -> impl Iterator<Item = (&'a Bookmaker, i32)> + 'a {
-    current_quotes(event, market, name, point).map(|(book, o)| (book, o.price_american))
-}
-
-fn compare_prices(a: i32, b: i32) -> Ordering {
-    match (decimal(a), decimal(b)) {
-        (Some(a), Some(b)) => a.cmp(&b),
-        _ => Ordering::Equal,
-    }
+) -> impl Iterator<Item = (&'a Bookmaker, &'a DecimalOdds)> + 'a {
+    current_quotes(event, market, name, point).map(|(book, o)| (book, &o.price))
 }
 
 fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> BookRow {
@@ -211,29 +224,22 @@ fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> Book
                 let quotes = outcomes
                     .iter()
                     .map(|(name, point, price)| {
-                        let others: Vec<i32> = quotes_for(event, key, name, *point)
+                        let others: Vec<&DecimalOdds> = quotes_for(event, key, name, *point)
                             .map(|(_, p)| p)
                             .collect();
-                        let beats_one = others
-                            .iter()
-                            .any(|p| compare_prices(*price, *p) == Ordering::Greater);
+                        let beats_one = others.iter().any(|p| price.cmp(p) == Ordering::Greater);
                         let best = beats_one
                             && is_current(book, event)
-                            && others
-                                .iter()
-                                .all(|p| compare_prices(*price, *p) != Ordering::Less);
+                            && others.iter().all(|p| price.cmp(p) != Ordering::Less);
                         Quote {
                             name: name.clone(),
                             point: *point,
-                            price_american: *price,
+                            price: price.clone(),
                             best,
                         }
                     })
                     .collect();
-                let prices: Vec<DecimalOdds> = outcomes
-                    .iter()
-                    .filter_map(|(_, _, p)| decimal(*p))
-                    .collect();
+                let prices: Vec<DecimalOdds> = outcomes.iter().map(|(_, _, p)| p.clone()).collect();
                 BookMarket {
                     quotes,
                     hold: hold(&prices).ok(),
@@ -260,8 +266,13 @@ pub fn complete_market_size(key: &str, event: &OddsEvent) -> usize {
     }
 }
 
-/// The consensus line of a market and its fair probabilities; `None` if no book prices it.
-fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
+/// The consensus line of a market and its fair probabilities (the sharp book's line when it
+/// hangs a current, complete market); `None` if no book prices it whole.
+fn analyze_market(
+    event: &OddsEvent,
+    key: &str,
+    sharp_book: Option<&str>,
+) -> Option<MarketAnalysis> {
     // Each book's outcomes for this market, as (line signature, outcomes).
     let lines: Vec<(&Bookmaker, Vec<Priced>)> = event
         .bookmakers
@@ -278,22 +289,34 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
             .map(|(n, p, _)| (n.clone(), p.map(f64::to_bits)))
             .collect()
     };
-    // Most books win; on a tie, the first book listed.
-    let consensus = lines.iter().map(|(_, o)| signature(o)).max_by_key(|sig| {
-        let count = lines.iter().filter(|(_, o)| &signature(o) == sig).count();
-        let first = lines.iter().position(|(_, o)| &signature(o) == sig);
-        (count, std::cmp::Reverse(first))
-    })?;
-    let on_line: Vec<&(&Bookmaker, Vec<Priced>)> = lines
-        .iter()
-        .filter(|(_, o)| signature(o) == consensus)
-        .collect();
+    let sharp = sharp_book.and_then(|key| lines.iter().find(|(b, _)| b.key == key));
+    let on_line: Vec<&(&Bookmaker, Vec<Priced>)> = match sharp {
+        Some(line) => vec![line],
+        None => {
+            // Most books win; on a tie, the first book listed.
+            let consensus = lines.iter().map(|(_, o)| signature(o)).max_by_key(|sig| {
+                let count = lines.iter().filter(|(_, o)| &signature(o) == sig).count();
+                let first = lines.iter().position(|(_, o)| &signature(o) == sig);
+                (count, std::cmp::Reverse(first))
+            })?;
+            lines
+                .iter()
+                .filter(|(_, o)| signature(o) == consensus)
+                .collect()
+        }
+    };
+    let consensus = signature(&on_line.first()?.1);
+    let fair_from = match sharp {
+        Some((book, _)) => FairFrom::Sharp {
+            book_title: book.title.clone(),
+        },
+        None => FairFrom::Consensus {
+            books: on_line.len(),
+        },
+    };
     let mut sums = vec![BigRational::zero(); consensus.len()];
     for (_, outcomes) in &on_line {
-        let prices: Vec<DecimalOdds> = outcomes
-            .iter()
-            .filter_map(|(_, _, p)| decimal(*p))
-            .collect();
+        let prices: Vec<DecimalOdds> = outcomes.iter().map(|(_, _, p)| p.clone()).collect();
         let exact = remove_vig(&prices, DevigMethod::Multiplicative)
             .ok()
             .and_then(|line| line.exact)?;
@@ -307,14 +330,13 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
         .iter()
         .zip(sums)
         .filter_map(|((name, point, _), sum)| {
-            let (book, price) =
-                quotes_for(event, key, name, *point).max_by(|a, b| compare_prices(a.1, b.1))?;
+            let (book, price) = quotes_for(event, key, name, *point).max_by(|a, b| a.1.cmp(b.1))?;
             Some(OutcomeAnalysis {
                 name: name.clone(),
                 point: *point,
                 fair_probability: sum / books.clone(),
                 best: BestQuote {
-                    price_american: price,
+                    price: price.clone(),
                     book_key: book.key.clone(),
                     book_title: book.title.clone(),
                     last_update: book.last_update,
@@ -325,11 +347,13 @@ fn analyze_market(event: &OddsEvent, key: &str) -> Option<MarketAnalysis> {
     Some(MarketAnalysis {
         key: key.to_owned(),
         outcomes,
+        fair_from,
     })
 }
 
-/// Analyses every game of a board.
-pub fn analyze_board(board: &OddsBoard) -> BoardAnalysis {
+/// Analyses every game of a board; `sharp_book` (a bookmaker key) anchors fair prices where it
+/// hangs a current, complete market.
+pub fn analyze_board(board: &OddsBoard, sharp_book: Option<&str>) -> BoardAnalysis {
     let mut markets: Vec<String> = Vec::new();
     for m in board
         .events
@@ -357,7 +381,7 @@ pub fn analyze_board(board: &OddsBoard) -> BoardAnalysis {
                 .collect(),
             markets: markets
                 .iter()
-                .filter_map(|key| analyze_market(event, key))
+                .filter_map(|key| analyze_market(event, key, sharp_book))
                 .collect(),
         })
         .collect();
@@ -381,21 +405,21 @@ pub fn analyze_board(board: &OddsBoard) -> BoardAnalysis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::widgets::golden::sample_board;
+    use crate::widgets::golden::{am, sample_board};
 
     #[test]
     fn best_prices_fair_odds_and_hold() {
-        let analysis = analyze_board(&sample_board());
+        let analysis = analyze_board(&sample_board(), None);
         assert_eq!(analysis.markets, vec!["spreads", "totals", "h2h"]);
         let game = &analysis.games[0];
         // Moneyline −150 / +130 at book A, −160 / +140 at book B.
         let h2h = game.markets.iter().find(|m| m.key == "h2h").unwrap();
         let away = &h2h.outcomes[0];
         assert_eq!(away.name, "Miami Heat");
-        assert_eq!(away.best.price_american, 140);
+        assert_eq!(away.best.price, am(140));
         assert_eq!(away.best.book_key, "book_b");
         let home = &h2h.outcomes[1];
-        assert_eq!(home.best.price_american, -150);
+        assert_eq!(home.best.price, am(-150));
         // Book A alone: 69/119 for the favourite (providers.md §6.2); averaged with book B.
         let a = BigRational::new(69.into(), 119.into());
         // Book B −160 / +140: q = 8/13, 5/12; S = 161/156; p = (8/13)/(161/156) = 96/161.
@@ -424,7 +448,7 @@ mod tests {
         let event = &mut board.events[0];
         event.sport_key = "soccer_epl".into();
         // Two books hang only home and away (no draw): no fair probability from them.
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0].markets.iter().find(|m| m.key == "h2h");
         assert!(h2h.is_none(), "{h2h:?}");
         // Add the draw at one book: that book alone makes the market (three prices).
@@ -432,11 +456,11 @@ mod tests {
         let market = book.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
         market.outcomes.push(crate::providers::Outcome {
             name: "Draw".into(),
-            price_american: 250,
+            price: am(250),
             point: None,
             description: None,
         });
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0]
             .markets
             .iter()
@@ -452,19 +476,83 @@ mod tests {
     }
 
     #[test]
+    fn a_sharp_book_anchors_the_fair_price_when_it_hangs_a_current_whole_market() {
+        let board = sample_board();
+        let h2h = |analysis: &BoardAnalysis| {
+            analysis.games[0]
+                .markets
+                .iter()
+                .find(|m| m.key == "h2h")
+                .unwrap()
+                .clone()
+        };
+        let consensus = h2h(&analyze_board(&board, None));
+        assert_eq!(consensus.fair_from, FairFrom::Consensus { books: 2 });
+        // Book B as the sharp book: its −160 / +140 alone, 96/161 for the favourite.
+        let sharp = h2h(&analyze_board(&board, Some("book_b")));
+        assert_eq!(
+            sharp.fair_from,
+            FairFrom::Sharp {
+                book_title: "DemoBook B (synthetic)".into()
+            }
+        );
+        assert_eq!(
+            sharp.outcomes[1].fair_probability,
+            BigRational::new(96.into(), 161.into())
+        );
+        assert_ne!(
+            sharp.outcomes[1].fair_probability,
+            consensus.outcomes[1].fair_probability
+        );
+        // Best prices are still shopped across every current book.
+        assert_eq!(sharp.outcomes[0].best.book_key, "book_b");
+        assert_eq!(sharp.outcomes[1].best.book_key, "book_a");
+        // The sharp book's total hangs its own line (book A's differs): the fair total is at
+        // the sharp line.
+        let totals = |analysis: &BoardAnalysis| {
+            analysis.games[0]
+                .markets
+                .iter()
+                .find(|m| m.key == "totals")
+                .unwrap()
+                .outcomes[0]
+                .point
+        };
+        let book_b_total = board.events[0].bookmakers[1]
+            .markets
+            .iter()
+            .find(|m| m.key == "totals")
+            .unwrap()
+            .outcomes[0]
+            .point;
+        assert_eq!(totals(&analyze_board(&board, Some("book_b"))), book_b_total);
+        // A stale sharp book, or one missing the market, falls back to the consensus.
+        let mut stale = board.clone();
+        let newest = stale.events[0].bookmakers[0].last_update.unwrap();
+        stale.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
+        let fallback = h2h(&analyze_board(&stale, Some("book_b")));
+        assert_eq!(fallback.fair_from, FairFrom::Consensus { books: 1 });
+        assert_eq!(
+            h2h(&analyze_board(&board, Some("pinnacle"))),
+            consensus,
+            "a sharp book absent from the board changes nothing"
+        );
+    }
+
+    #[test]
     fn a_stale_book_is_never_best_and_never_in_the_fair_price() {
         let mut board = sample_board();
         // Book B (the better moneyline dog, +140) last moved an hour before book A.
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0]
             .markets
             .iter()
             .find(|m| m.key == "h2h")
             .unwrap();
         assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
-        assert_eq!(h2h.outcomes[0].best.price_american, 130);
+        assert_eq!(h2h.outcomes[0].best.price, am(130));
         // Book A alone: 69/119 for the favourite.
         assert_eq!(
             h2h.outcomes[1].fair_probability,
@@ -475,7 +563,7 @@ mod tests {
         // Ten minutes behind is within the window: book B's +140 is best again.
         let mut board = sample_board();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::minutes(10));
-        let analysis = analyze_board(&board);
+        let analysis = analyze_board(&board, None);
         let h2h = analysis.games[0]
             .markets
             .iter()

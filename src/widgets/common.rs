@@ -1,5 +1,5 @@
 //! Pieces every betting widget shares: the DEMO DATA badge, the source/as-of caption, the
-//! header row, and how prices, lines and times are printed.
+//! header row, and how lines and times are printed (prices print through `domain::format_odds`).
 //!
 //! Times are shown in US Eastern time: the audience is US bettors and the books post US
 //! slates by ET. The offset follows the US daylight-saving rule, so no time-zone database is
@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
 
-use crate::domain::{format_odds, AmericanOdds, OddsFormat};
 use crate::protocol::widgets::WidgetStatus;
 use crate::protocol::widgets::{
     Badge, BadgeColor, BadgeVariant, Caption, Row, SmallSize, Spacer, Text, Title, TitleSize,
@@ -22,15 +21,6 @@ pub fn card_status(text: impl Into<String>, icon: &str) -> Option<WidgetStatus> 
         icon: Some(IconName::new(icon)),
         ..Default::default()
     })
-}
-
-/// A moneyline as the bettor wants to see it (`-110` → `"-110"`, `"1.91"` or `"10/11"`).
-/// Through the domain's exact conversion; an impossible moneyline prints as given.
-pub fn price_text(american: i32, format: OddsFormat) -> String {
-    match AmericanOdds::new(american) {
-        Ok(odds) => format_odds(&odds.to_decimal(), format),
-        Err(_) => format!("{american:+}"),
-    }
 }
 
 /// A spread (`signed`: `+1.5`, `-7.5`, `PK` for zero) or a total (`228.5`).
@@ -210,11 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn prices_and_lines_print_like_a_book() {
-        assert_eq!(price_text(-110, OddsFormat::American), "-110");
-        assert_eq!(price_text(150, OddsFormat::American), "+150");
-        assert_eq!(price_text(-110, OddsFormat::Decimal), "1.91");
-        assert_eq!(price_text(-110, OddsFormat::Fractional), "10/11");
+    fn lines_print_like_a_book() {
         assert_eq!(format_point(1.5, true), "+1.5");
         assert_eq!(format_point(-7.5, true), "-7.5");
         assert_eq!(format_point(0.0, true), "PK");

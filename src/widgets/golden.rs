@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::domain::Cents;
+use crate::domain::{AmericanOdds, Cents, DecimalOdds};
 use crate::protocol::WidgetRoot;
 use crate::providers::*;
 
@@ -73,10 +73,17 @@ fn demo_provenance() -> Provenance {
     demo::provenance()
 }
 
+/// The exact price of an American quote (test data is written in American odds).
+pub fn am(american: i32) -> DecimalOdds {
+    AmericanOdds::new(american)
+        .expect("a valid American price")
+        .to_decimal()
+}
+
 fn outcome(name: &str, price: i32, point: Option<f64>) -> Outcome {
     Outcome {
         name: name.into(),
-        price_american: price,
+        price: am(price),
         point,
         description: None,
     }
@@ -208,11 +215,12 @@ fn slip_leg(
         market: market.into(),
         selection: selection.into(),
         point,
-        price_american: price,
+        price: am(price),
         book: "demobook_a".into(),
         book_title: "DemoBook A (synthetic)".into(),
         fair_bp,
-        previous_price_american: None,
+        fair_probability: None,
+        previous_price: None,
         injury_note: None,
     }
 }
@@ -478,6 +486,8 @@ pub fn sample_limits() -> super::limits::LimitsView {
         cool_off_until: Some(at + chrono::Duration::days(7)),
         self_excluded_until: None,
         loosen_delay_hours: 24,
+        bankroll: Some(Cents::new(50_000)),
+        bankroll_is_default: false,
         changes: vec!["Cool-off started: no bets until Wed Jan 22, 17:00 UTC.".into()],
     }
 }

@@ -1,5 +1,6 @@
 //! The responsible-gambling card: the user's limits as in force, any loosening still waiting,
-//! what has been used in each window, a running cool-off or self-exclusion, and the rules.
+//! what has been used in each window, a running cool-off or self-exclusion, the bankroll Kelly
+//! stakes are sized from, and the rules.
 //! A view over plain data ([`LimitsView`], built by `tools::set_limits`).
 
 use chrono::{DateTime, Utc};
@@ -29,6 +30,10 @@ pub struct LimitsView {
     pub cool_off_until: Option<DateTime<Utc>>,
     pub self_excluded_until: Option<DateTime<Utc>>,
     pub loosen_delay_hours: u64,
+    /// The bankroll stake suggestions are sized from; `None` = not set.
+    pub bankroll: Option<Cents>,
+    /// The bankroll is the configured default, not one the user set.
+    pub bankroll_is_default: bool,
     /// What the last request did, in words.
     pub changes: Vec<String>,
 }
@@ -92,6 +97,16 @@ pub fn limits_card(view: &LimitsView) -> WidgetRoot {
             "Take a break any time: a cool-off of 24 hours, 7 days or 30 days, or self-exclusion.",
         ));
     }
+    let bankroll = match (view.bankroll, view.bankroll_is_default) {
+        (Some(c), false) => c.to_string(),
+        (Some(c), true) => format!("{c} (default)"),
+        (None, _) => "Not set".to_owned(),
+    };
+    children.push(label_value("Bankroll", bold(bankroll)));
+    children.push(caption(
+        "Kelly stakes on the odds board and slip are sized from your bankroll; it never limits \
+         a bet. Change it any time (\"Set my bankroll to $500\").",
+    ));
     for change in &view.changes {
         children.push(caption(change.clone()));
     }
@@ -122,5 +137,12 @@ mod tests {
         let json = serde_json::to_string(&widget).unwrap();
         assert!(json.contains("$100.00") && json.contains("Cooling off"));
         assert!(json.contains("Changing to $500.00 from Thu Jan 16, 17:00 UTC"));
+        assert!(json.contains("Bankroll") && json.contains("$500.00\""));
+        let unset = LimitsView {
+            bankroll: None,
+            ..sample_limits()
+        };
+        let json = serde_json::to_string(&limits_card(&unset)).unwrap();
+        assert!(json.contains("Not set"));
     }
 }

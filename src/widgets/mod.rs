@@ -16,6 +16,7 @@
 
 pub mod board;
 mod common;
+pub mod edge;
 mod injuries;
 pub mod ledger;
 pub mod limits;
@@ -31,14 +32,13 @@ mod trend;
 pub(crate) mod golden;
 
 pub use board::{analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAnalysis};
-pub use common::{
-    eastern_offset, format_local_datetime, format_local_time, format_point, price_text,
-};
+pub use common::{eastern_offset, format_local_datetime, format_local_time, format_point};
+pub use edge::{Edge, StakeSizing};
 pub use injuries::injury_card;
 pub use ledger::{ledger_card, LedgerRow, LedgerView};
 pub use limits::{limits_card, LimitLine, LimitsView};
 pub use odds_board::odds_board;
-pub use parlay::{parlay_slip, STAKE_FIELD};
+pub use parlay::{parlay_slip, slip_edge_text, STAKE_FIELD};
 pub use receipt::{bet_receipt, BetReceipt, LockedLeg};
 pub use search::{search_progress, SearchStage};
 pub use slip::{SlipLeg, SlipState};

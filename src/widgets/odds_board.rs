@@ -1,5 +1,7 @@
 //! The odds board: one table per game (books × spread / total / moneyline), the best price per
-//! outcome highlighted, each book's hold and as-of time, and a no-vig "fair" row.
+//! outcome highlighted, each book's hold and as-of time, a no-vig "fair" row, and an "edge"
+//! row: per outcome the best price, its EV at the fair probability and the fractional-Kelly
+//! stake for the user's bankroll.
 
 use crate::domain::{exact, format_odds, OddsFormat};
 use crate::protocol::widgets::{
@@ -8,11 +10,11 @@ use crate::protocol::widgets::{
 use crate::protocol::{WidgetComponent, WidgetRoot};
 use crate::providers::Sport;
 
-use super::board::{BoardAnalysis, BookMarket, GameAnalysis, MarketAnalysis};
+use super::board::{BoardAnalysis, BookMarket, FairFrom, GameAnalysis, MarketAnalysis};
 use super::common::{
-    badge, bold, caption, card_status, format_local_time, format_point, header, price_text,
-    source_lines, text,
+    badge, bold, caption, card_status, format_local_time, format_point, header, source_lines, text,
 };
+use super::edge::StakeSizing;
 
 /// Column title of a market.
 fn market_title(key: &str) -> String {
@@ -83,7 +85,7 @@ fn book_cell(
             let line = format!(
                 "{} {}",
                 outcome_label(market, &q.name, q.point, sport),
-                price_text(q.price_american, f)
+                format_odds(&q.price, f)
             );
             if q.best {
                 badge(line, BadgeColor::Success)
@@ -107,7 +109,7 @@ fn fair_cell(market: Option<&MarketAnalysis>, sport: Sport, f: OddsFormat) -> Ta
     let Some(m) = market else {
         return cell(vec![caption("—")]);
     };
-    let lines = m
+    let mut lines: Vec<WidgetComponent> = m
         .outcomes
         .iter()
         .map(|o| {
@@ -120,6 +122,9 @@ fn fair_cell(market: Option<&MarketAnalysis>, sport: Sport, f: OddsFormat) -> Ta
             ))
         })
         .collect();
+    if let FairFrom::Sharp { book_title } = &m.fair_from {
+        lines.push(caption(format!("{book_title} line")));
+    }
     cell(vec![Col {
         children: lines,
         gap: Some(1.into()),
@@ -128,7 +133,45 @@ fn fair_cell(market: Option<&MarketAnalysis>, sport: Sport, f: OddsFormat) -> Ta
     .into()])
 }
 
-fn game_section(game: &GameAnalysis, board: &BoardAnalysis, f: OddsFormat) -> Vec<WidgetComponent> {
+/// Per outcome: the best price, then its EV at the fair probability and the Kelly stake.
+fn edge_cell(
+    market: Option<&MarketAnalysis>,
+    sport: Sport,
+    f: OddsFormat,
+    sizing: &StakeSizing,
+) -> TableCell {
+    let Some(m) = market else {
+        return cell(vec![caption("—")]);
+    };
+    let lines = m
+        .outcomes
+        .iter()
+        .flat_map(|o| {
+            let best = text(format!(
+                "{} {}",
+                outcome_label(&m.key, &o.name, o.point, sport),
+                format_odds(&o.best.price, f)
+            ));
+            let edge = o
+                .edge(sizing)
+                .map_or_else(|| "—".to_owned(), |e| e.summary());
+            [best, caption(edge)]
+        })
+        .collect();
+    cell(vec![Col {
+        children: lines,
+        gap: Some(1.into()),
+        ..Default::default()
+    }
+    .into()])
+}
+
+fn game_section(
+    game: &GameAnalysis,
+    board: &BoardAnalysis,
+    f: OddsFormat,
+    sizing: &StakeSizing,
+) -> Vec<WidgetComponent> {
     let sport = board.sport;
     let mut head = vec![cell(vec![caption("Book")])];
     head.extend(
@@ -169,6 +212,16 @@ fn game_section(game: &GameAnalysis, board: &BoardAnalysis, f: OddsFormat) -> Ve
         children: fair,
         ..Default::default()
     });
+    let mut edge = vec![cell(vec![bold("Best · EV")])];
+    edge.extend(board.markets.iter().map(|key| {
+        let market = game.markets.iter().find(|m| &m.key == key);
+        edge_cell(market, sport, f, sizing)
+    }));
+    edge.push(cell(vec![]));
+    rows.push(TableRow {
+        children: edge,
+        ..Default::default()
+    });
     vec![
         Row {
             children: vec![
@@ -188,8 +241,14 @@ fn game_section(game: &GameAnalysis, board: &BoardAnalysis, f: OddsFormat) -> Ve
     ]
 }
 
-/// The odds board for `board` under `title` (e.g. "NBA odds · Wed Jan 15"), prices in `format`.
-pub fn odds_board(board: &BoardAnalysis, title: &str, format: OddsFormat) -> WidgetRoot {
+/// The odds board for `board` under `title` (e.g. "NBA odds · Wed Jan 15"), prices in `format`,
+/// stakes sized by `sizing`.
+pub fn odds_board(
+    board: &BoardAnalysis,
+    title: &str,
+    format: OddsFormat,
+    sizing: &StakeSizing,
+) -> WidgetRoot {
     let count = board.games.len();
     let games = if count == 1 { "game" } else { "games" };
     let mut summary = format!("{count} {games}");
@@ -204,14 +263,15 @@ pub fn odds_board(board: &BoardAnalysis, title: &str, format: OddsFormat) -> Wid
         if i > 0 {
             children.push(Divider::default().into());
         }
-        children.extend(game_section(game, board, format));
+        children.extend(game_section(game, board, format, sizing));
     }
     children.push(Divider::default().into());
     children.push(caption(
         "Green = best price for that outcome and line across books. Fair = no-vig price \
-         (multiplicative, averaged over the books at the consensus line). \
-         Hold = 1 − 1/Σ implied probability.",
+         (multiplicative, averaged over the books at the consensus line, or the sharp book's \
+         line where named). Hold = 1 − 1/Σ implied probability.",
     ));
+    children.push(caption(sizing.note()));
     children.extend(source_lines(&board.source, board.as_of, board.demo));
     Card {
         children,
@@ -228,13 +288,71 @@ pub fn odds_board(board: &BoardAnalysis, title: &str, format: OddsFormat) -> Wid
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::BigRational;
     use crate::widgets::board::analyze_board;
-    use crate::widgets::golden::{assert_golden, sample_board};
+    use crate::widgets::golden::{am, assert_golden, sample_board};
+
+    fn sizing(bankroll: Option<i64>) -> StakeSizing {
+        StakeSizing::new(
+            crate::domain::KellySizing::default(),
+            bankroll.map(crate::domain::Cents::new),
+        )
+    }
+
+    #[test]
+    fn the_edge_row_shows_ev_at_the_best_price_and_the_kelly_stake() {
+        use crate::domain::{kelly_stake, Cents, KellySizing, Probability};
+        // Book A hangs the Heat at +160: the best price, above both books' fair line.
+        let mut board = sample_board();
+        let book_a = &mut board.events[0].bookmakers[0];
+        let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
+        h2h.outcomes[1].price = am(160);
+        let analysis = analyze_board(&board, None);
+        let heat = &analysis.games[0].markets[2].outcomes[0];
+        assert_eq!(
+            (heat.name.as_str(), &heat.best.price),
+            ("Miami Heat", &am(160))
+        );
+        // Fair: book A −150/+160 → 25/64; book B −160/+140 → 65/161; averaged.
+        let p = (BigRational::new(25.into(), 64.into()) + BigRational::new(65.into(), 161.into()))
+            / BigRational::from_integer(2.into());
+        assert_eq!(heat.fair_probability, p);
+        // EV = p × 13/5 − 1 (+3.3 %); ¼ Kelly of $500, rounded down.
+        let ev = &p * BigRational::new(13.into(), 5.into()) - BigRational::from_integer(1.into());
+        assert_eq!(heat.ev_at_best(), Some(ev.clone()));
+        let stake = kelly_stake(
+            Cents::new(50_000),
+            &Probability::from_ratio(p).unwrap(),
+            &crate::domain::DecimalOdds::from_ratio(13, 5).unwrap(),
+            &KellySizing::default(),
+        )
+        .unwrap();
+        assert!(stake.is_positive());
+        let widget = odds_board(&analysis, "t", OddsFormat::American, &sizing(Some(50_000)));
+        let json = serde_json::to_string(&widget).unwrap();
+        let shown = format!("EV +{} · stake {stake}", exact::format_percent(&ev, 1));
+        assert!(json.contains(&shown), "{shown} in {json}");
+        assert!(json.contains("Stake = ¼ Kelly of your $500.00 bankroll"));
+        assert!(
+            json.contains("EV -4.5% · no bet"),
+            "−110/−110 totals have no edge"
+        );
+        let widget = odds_board(&analysis, "t", OddsFormat::American, &sizing(None));
+        let json = serde_json::to_string(&widget).unwrap();
+        let shown = format!("EV +{}", exact::format_percent(&ev, 1));
+        assert!(json.contains(&shown) && json.contains("Set a bankroll"));
+        assert!(!json.contains("stake $"), "no stake without a bankroll");
+    }
 
     #[test]
     fn golden_odds_board() {
-        let analysis = analyze_board(&sample_board());
-        let widget = odds_board(&analysis, "NBA odds · Wed Jan 15", OddsFormat::American);
+        let analysis = analyze_board(&sample_board(), None);
+        let widget = odds_board(
+            &analysis,
+            "NBA odds · Wed Jan 15",
+            OddsFormat::American,
+            &sizing(Some(50_000)),
+        );
         assert_golden("odds_board", &widget);
         let json = serde_json::to_string(&widget).unwrap();
         assert!(json.contains("DEMO DATA"));

@@ -1,5 +1,6 @@
-//! The parlay slip: legs (pick, game, book, confidence, price, remove), combined odds, a stake
-//! field inside a form, the payout, and "Lock It In".
+//! The parlay slip: legs (pick, game, book, market probability, EV at the price, price,
+//! remove), combined odds, the parlay's EV and fractional-Kelly stake for the user's bankroll,
+//! a stake field inside a form, the payout, and "Lock It In".
 //!
 //! Actions (handled in `actions`): the form submits `parlay.set_stake` (sync), each leg's
 //! remove button sends `parlay.remove_leg` (sync), and "Lock It In" sends `parlay.lock_in`
@@ -8,7 +9,7 @@
 
 use serde_json::json;
 
-use crate::domain::{exact, format_odds, OddsFormat};
+use crate::domain::{exact, format_odds, OddsFormat, ParlayQuote};
 use crate::protocol::widgets::{
     BadgeColor, Button, ButtonColor, ButtonStyle, Card, Col, ControlSize, ControlVariant, Divider,
     FontWeight, Form, Input, Label, Row, Spacer, Text,
@@ -17,21 +18,21 @@ use crate::protocol::{ActionConfig, IconName, LoadingBehavior, WidgetComponent, 
 
 use super::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
 use super::common::{
-    badge, bold, caption, card_status, format_local_time, header, label_value, price_text,
-    source_lines,
+    badge, bold, caption, card_status, format_local_time, header, label_value, source_lines,
 };
+use super::edge::StakeSizing;
 use super::slip::{SlipLeg, SlipState};
 
 /// The form field that carries the stake (dollars, as typed).
 pub const STAKE_FIELD: &str = "stake";
 
 fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
-    let now = price_text(leg.price_american, format);
-    match leg.previous_price_american {
-        Some(old) if old != leg.price_american => Row {
+    let now = format_odds(&leg.price, format);
+    match &leg.previous_price {
+        Some(old) if *old != leg.price => Row {
             children: vec![
                 Text {
-                    value: price_text(old, format),
+                    value: format_odds(old, format),
                     line_through: Some(true),
                     color: Some("secondary".into()),
                     ..Default::default()
@@ -53,7 +54,12 @@ fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
     }
 }
 
-fn leg_row(slip: &SlipState, index: usize, format: OddsFormat) -> WidgetComponent {
+fn leg_row(
+    slip: &SlipState,
+    index: usize,
+    format: OddsFormat,
+    sizing: &StakeSizing,
+) -> WidgetComponent {
     let leg = &slip.legs[index];
     let (probability, color) = leg.market_probability_badge();
     let mut about = vec![
@@ -65,6 +71,12 @@ fn leg_row(slip: &SlipState, index: usize, format: OddsFormat) -> WidgetComponen
             leg.book_title
         )),
     ];
+    if let Some(p) = leg.fair() {
+        about.push(caption(format!(
+            "{} at this price",
+            sizing.edge(&p, &leg.price).ev_text()
+        )));
+    }
     if let Some(note) = &leg.injury_note {
         about.push(badge(format!("Injury: {note}"), BadgeColor::Danger));
     }
@@ -152,8 +164,27 @@ fn stake_form(
     .into()
 }
 
-/// The slip as the bettor sees it, prices in `format`.
-pub fn parlay_slip(slip: &SlipState, format: OddsFormat) -> WidgetRoot {
+/// The slip's fair probability, EV and Kelly stake in words, as the slip shows them.
+pub fn slip_edge_text(slip: &SlipState, sizing: &StakeSizing) -> String {
+    parlay_edge(slip, slip.quote().ok().as_ref(), sizing)
+}
+
+/// The parlay's fair probability, EV and Kelly stake, or why there are none.
+fn parlay_edge(slip: &SlipState, quote: Option<&ParlayQuote>, sizing: &StakeSizing) -> String {
+    let (Some(p), Some(price)) = (slip.joint_fair(), quote.and_then(|q| q.price.as_ref())) else {
+        return "Legs from one game are correlated: no fair probability, EV or Kelly stake."
+            .to_owned();
+    };
+    let edge = sizing.edge(&p, price);
+    format!(
+        "Fair probability {} (legs independent) · {}",
+        exact::format_percent(p.as_ratio(), 1),
+        edge.summary()
+    )
+}
+
+/// The slip as the bettor sees it, prices in `format`, stakes sized by `sizing`.
+pub fn parlay_slip(slip: &SlipState, format: OddsFormat, sizing: &StakeSizing) -> WidgetRoot {
     let quote = slip.quote().ok();
     let moved = slip.has_moved_prices();
     let mut extra = Vec::new();
@@ -166,7 +197,7 @@ pub fn parlay_slip(slip: &SlipState, format: OddsFormat) -> WidgetRoot {
         if i > 0 {
             children.push(Divider::default().into());
         }
-        children.push(leg_row(slip, i, format));
+        children.push(leg_row(slip, i, format, sizing));
     }
     children.push(Divider::default().into());
     let combined = quote
@@ -180,6 +211,8 @@ pub fn parlay_slip(slip: &SlipState, format: OddsFormat) -> WidgetRoot {
             exact::format_percent(&p, 1)
         )));
     }
+    children.push(caption(parlay_edge(slip, quote.as_ref(), sizing)));
+    children.push(caption(sizing.note()));
 
     let mut after = Vec::new();
     let payout = quote
@@ -244,9 +277,48 @@ mod tests {
     use super::*;
     use crate::widgets::golden::{assert_golden, sample_slip};
 
+    fn sizing(bankroll: Option<i64>) -> StakeSizing {
+        StakeSizing::new(
+            crate::domain::KellySizing::default(),
+            bankroll.map(crate::domain::Cents::new),
+        )
+    }
+
+    #[test]
+    fn the_slip_shows_each_legs_ev_and_the_parlays_kelly_stake() {
+        use crate::domain::{BigRational, Cents, DecimalOdds, KellySizing, Probability};
+        // Two legs with a real edge: 11/20 at −110 and 9/20 at +150 (§6.5's EV vectors).
+        let mut slip = sample_slip();
+        slip.legs.truncate(2);
+        slip.legs[0].fair_probability = Some(BigRational::new(11.into(), 20.into()));
+        slip.legs[1].fair_probability = Some(BigRational::new(9.into(), 20.into()));
+        let widget = parlay_slip(&slip, OddsFormat::American, &sizing(Some(100_000)));
+        let json = serde_json::to_string(&widget).unwrap();
+        assert!(json.contains("EV +5.0% at this price"), "{json}");
+        assert!(json.contains("EV +12.5% at this price"));
+        // Joint 99/400 at 105/22: EV = 99/400 × 105/22 − 1 = 29/160 = +18.1 %; full Kelly
+        // (29/160)/(83/22) = 319/6640; ¼ of it on $1,000 = $12.0105… → $12.01 (cap $50).
+        let p = Probability::from_ratio(BigRational::new(99.into(), 400.into())).unwrap();
+        let price = DecimalOdds::from_ratio(105, 22).unwrap();
+        let stake =
+            crate::domain::kelly_stake(Cents::new(100_000), &p, &price, &KellySizing::default());
+        assert_eq!(stake, Ok(Cents::new(1_201)));
+        assert!(
+            json.contains("Fair probability 24.8% (legs independent) · EV +18.1% · stake $12.01"),
+            "{json}"
+        );
+        let json = serde_json::to_string(&parlay_slip(&slip, OddsFormat::American, &sizing(None)))
+            .unwrap();
+        assert!(json.contains("· EV +18.1%\"") && json.contains("Set a bankroll"));
+        slip.legs[1].event_id = slip.legs[0].event_id.clone();
+        let json = serde_json::to_string(&parlay_slip(&slip, OddsFormat::American, &sizing(None)))
+            .unwrap();
+        assert!(json.contains("correlated: no fair probability"));
+    }
+
     #[test]
     fn golden_parlay_slip() {
-        let widget = parlay_slip(&sample_slip(), OddsFormat::American);
+        let widget = parlay_slip(&sample_slip(), OddsFormat::American, &sizing(Some(50_000)));
         assert_golden("parlay_slip", &widget);
         let json = serde_json::to_string(&widget).unwrap();
         assert!(json.contains("$715.91"), "§6.5 #1 payout on $100");
@@ -257,8 +329,8 @@ mod tests {
     #[test]
     fn golden_parlay_slip_with_moved_prices() {
         let mut slip = sample_slip();
-        slip.legs[1].previous_price_american = Some(160);
-        let widget = parlay_slip(&slip, OddsFormat::American);
+        slip.legs[1].previous_price = Some(crate::widgets::golden::am(160));
+        let widget = parlay_slip(&slip, OddsFormat::American, &sizing(None));
         assert_golden("parlay_slip_moved", &widget);
         let json = serde_json::to_string(&widget).unwrap();
         assert!(json.contains("Confirm new prices"));

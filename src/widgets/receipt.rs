@@ -5,14 +5,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{format_odds, AmericanOdds, Cents, DecimalOdds, OddsFormat};
+use crate::domain::{format_odds, Cents, DecimalOdds, OddsFormat};
 use crate::protocol::widgets::{BadgeColor, Card, Col, Divider, Row, Spacer};
 use crate::protocol::{WidgetComponent, WidgetRoot};
 use crate::providers::Sport;
 
 use super::common::{
     badge, bold, caption, card_status, format_local_datetime, format_local_time, header,
-    label_value, price_text, source_lines,
+    label_value, source_lines,
 };
 use super::slip::SlipLeg;
 
@@ -60,9 +60,7 @@ fn combined_text(receipt: &BetReceipt, format: OddsFormat) -> String {
 }
 
 fn leg_line(leg: &LockedLeg, sport: Sport, format: OddsFormat) -> WidgetComponent {
-    let price = AmericanOdds::new(leg.leg.price_american)
-        .map(|_| price_text(leg.leg.price_american, format))
-        .unwrap_or_else(|_| leg.leg.price_american.to_string());
+    let price = format_odds(&leg.leg.price, format);
     Row {
         children: vec![
             Col {

@@ -56,10 +56,11 @@ async fn the_four_seed_prompts_stream_their_widgets() {
         "{slip_text}"
     );
     assert!(
-        slip_text.contains("+138") && slip_text.contains("$23.83"),
+        slip_text.contains("+3077") && slip_text.contains("$317.69"),
         "{slip_text}"
     );
-    assert!(answer(&parlay).contains("$23.83"));
+    assert!(answer(&parlay).contains("$317.69"));
+    assert!(answer(&parlay).contains("EV -7.1%"), "{}", answer(&parlay));
 
     let stats = ask(&s, &secret, "How many points is LeBron averaging?").await;
     let card = widgets(&stats);
@@ -105,9 +106,53 @@ async fn injury_news_streams_the_injury_card_and_slips_note_who_is_out() {
     assert!(said.contains("Injury report for Lakers"), "{said}");
     assert!(said.contains("DEMO DATA"), "{said}");
 
-    // The seed parlay's Nuggets leg: Aaron Gordon is Out in the demo report.
+    // The seed parlay's 76ers leg: Joel Embiid is Out in the demo report.
     let events = ask(&s, &secret, "Build me a parlay with 3 picks").await;
     let slip = widgets(&events)[0].to_string();
-    assert!(slip.contains("Injury: Aaron Gordon (Out)"), "{slip}");
-    assert!(answer(&events).contains("(injury: Aaron Gordon (Out))"));
+    assert!(slip.contains("Injury: Joel Embiid (Out)"), "{slip}");
+    assert!(answer(&events).contains("(injury: Joel Embiid (Out))"));
+}
+
+#[tokio::test]
+async fn a_bankroll_set_in_words_sizes_kelly_stakes_on_the_board_and_the_slip() {
+    let s = TestServer::start_with_agent().await;
+    let secret = s.session().await;
+
+    let before = ask(&s, &secret, "Show me tonight's NBA odds").await;
+    let board = widgets(&before)[0].to_string();
+    assert!(
+        board.contains("Best · EV") && board.contains("Set a bankroll"),
+        "{board}"
+    );
+    assert!(!board.contains("stake $"), "no stake without a bankroll");
+
+    // The offline model routes this to set_limits, which stores it for this user.
+    let set = ask(&s, &secret, "Set my bankroll to $500").await;
+    let card = widgets(&set)[0].to_string();
+    assert!(
+        card.contains("Bankroll") && card.contains("$500.00"),
+        "{card}"
+    );
+    assert!(
+        answer(&set).contains("Bankroll set to $500.00"),
+        "{}",
+        answer(&set)
+    );
+
+    let after = ask(&s, &secret, "Show me tonight's NBA odds").await;
+    let board = widgets(&after)[0].to_string();
+    assert!(
+        board.contains("Stake = ¼ Kelly of your $500.00 bankroll, at most 5% of it"),
+        "{board}"
+    );
+    // Every side on the demo board is below zero EV at its best price: Kelly says no bet.
+    assert!(board.contains("· no bet") && !board.contains("Set a bankroll"));
+
+    let parlay = ask(&s, &secret, "Build me a parlay with 3 picks").await;
+    let slip = widgets(&parlay)[0].to_string();
+    assert!(
+        slip.contains("Fair probability 2.9% (legs independent) · EV -7.1% · no bet"),
+        "{slip}"
+    );
+    assert!(slip.contains("your $500.00 bankroll"), "{slip}");
 }

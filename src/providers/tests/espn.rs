@@ -7,6 +7,13 @@ use crate::providers::espn::EspnClient;
 use crate::providers::stats_nl::TemplateStats;
 use crate::providers::*;
 
+/// ESPN quotes American odds; the model holds the exact price each stands for.
+fn am(american: i32) -> crate::domain::DecimalOdds {
+    crate::domain::AmericanOdds::new(american)
+        .unwrap()
+        .to_decimal()
+}
+
 const SCOREBOARD: &str = include_str!("../testdata/espn/scoreboard_nba.json");
 const SEARCH: &str = include_str!("../testdata/espn/search_lebron.json");
 const GAMELOG: &str = include_str!("../testdata/espn/gamelog_lebron.json");
@@ -66,34 +73,25 @@ async fn scoreboard_odds_as_one_book() {
     let market = |k: &str| book.markets.iter().find(|m| m.key == k).expect(k);
     let h2h = market("h2h");
     assert_eq!(
-        (
-            h2h.outcomes[0].name.as_str(),
-            h2h.outcomes[0].price_american
-        ),
-        ("Detroit Pistons", -440)
+        (h2h.outcomes[0].name.as_str(), h2h.outcomes[0].price.clone()),
+        ("Detroit Pistons", am(-440))
     );
-    assert_eq!(h2h.outcomes[1].price_american, 340);
+    assert_eq!(h2h.outcomes[1].price, am(340));
     let spreads = market("spreads");
     assert_eq!(
-        (
-            spreads.outcomes[0].point,
-            spreads.outcomes[0].price_american
-        ),
-        (Some(-10.5), -105)
+        (spreads.outcomes[0].point, spreads.outcomes[0].price.clone()),
+        (Some(-10.5), am(-105))
     );
     assert_eq!(
-        (
-            spreads.outcomes[1].point,
-            spreads.outcomes[1].price_american
-        ),
-        (Some(10.5), -115)
+        (spreads.outcomes[1].point, spreads.outcomes[1].price.clone()),
+        (Some(10.5), am(-115))
     );
     let totals = market("totals");
     assert_eq!(
         (totals.outcomes[0].name.as_str(), totals.outcomes[0].point),
         ("Over", Some(233.5))
     );
-    assert_eq!(totals.outcomes[1].price_american, -115);
+    assert_eq!(totals.outcomes[1].price, am(-115));
 
     // Older flat shape: numbers only, spread from the home side (BOS away, favourite).
     let lac = &board.events[1];

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::Router;
 
 use super::{dead_url, fixed, gzip_stored, http, sequence, MockServer};
+use crate::domain::DecimalOdds;
 use crate::providers::cache::{CacheTtls, CachedOdds};
 use crate::providers::odds_api::{OddsApiClient, Quota};
 use crate::providers::*;
@@ -45,7 +46,8 @@ async fn odds_request_and_parse() {
     let req = server.last();
     assert_eq!(req.param("apiKey").as_deref(), Some(KEY));
     assert_eq!(req.param("markets").as_deref(), Some("h2h,spreads,totals"));
-    assert_eq!(req.param("oddsFormat").as_deref(), Some("american"));
+    // Decimal, so a book's 1.87 arrives as the book's own number (American would round it).
+    assert_eq!(req.param("oddsFormat").as_deref(), Some("decimal"));
     assert_eq!(req.param("regions").as_deref(), Some("us"));
     assert_eq!(req.param("dateFormat").as_deref(), Some("iso"));
 
@@ -65,12 +67,18 @@ async fn odds_request_and_parse() {
         .iter()
         .find(|m| m.key == "spreads")
         .expect("spreads");
-    assert_eq!(spreads.outcomes[1].price_american, -110);
-    assert_eq!(spreads.outcomes[1].point, Some(-2.5));
-    // `118.0` (float) prices are accepted as American integers.
     assert_eq!(
-        magic.bookmakers[1].markets[0].outcomes[0].price_american,
-        118
+        spreads.outcomes[1].price,
+        DecimalOdds::from_ratio(191, 100).unwrap()
+    );
+    assert_eq!(spreads.outcomes[1].point, Some(-2.5));
+    // A decimal 1.87 stays exactly 187/100: through American it would be −115 = 43/23.
+    let magic_ml = &magic.bookmakers[1].markets[0].outcomes[1];
+    assert_eq!(magic_ml.name, "Orlando Magic");
+    assert_eq!(magic_ml.price, DecimalOdds::from_ratio(187, 100).unwrap());
+    assert_ne!(
+        magic_ml.price,
+        crate::domain::AmericanOdds::new(-115).unwrap().to_decimal()
     );
     assert_eq!(magic.bookmakers[1].markets[0].last_update, None);
 
@@ -135,6 +143,14 @@ async fn event_odds_with_player_props() {
         Some("LeBron James")
     );
     assert_eq!(market.outcomes[0].point, Some(24.5));
+    assert_eq!(
+        market.outcomes[0].price,
+        DecimalOdds::from_ratio(187, 100).unwrap()
+    );
+    assert_eq!(
+        server.last().param("oddsFormat").as_deref(),
+        Some("decimal")
+    );
     assert_eq!(event.bookmakers[0].last_update, None);
     assert_eq!(event.provenance.source, "The Odds API");
 }

@@ -19,11 +19,12 @@ use crate::domain::{
 };
 use crate::engine::{ActionHandler, Turn, TurnError};
 use crate::ids::{new_id, now, IdKind};
-use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
 use crate::store::BetRecord;
 use crate::tools::parlay_picks::{requote, started};
-use crate::tools::support::{bet_limits, check_stake, display_format, fetch_current_board};
+use crate::tools::support::{
+    bet_limits, check_stake, display_format, fetch_current_board, stake_sizing,
+};
 use crate::tools::ToolServices;
 use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg, SlipState};
 

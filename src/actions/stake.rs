@@ -11,9 +11,8 @@ use super::{payload, payload_key, payload_stake, stored_slip};
 use crate::domain::validate_payout;
 use crate::engine::{ActionHandler, SyncActionContext};
 use crate::error::AppError;
-use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{Action, ThreadItem, WidgetItem};
-use crate::tools::support::{bet_limits, check_stake, display_format};
+use crate::tools::support::{bet_limits, check_stake, display_format, stake_sizing};
 use crate::tools::ToolServices;
 use crate::widgets::{parlay_slip, SlipState};
 

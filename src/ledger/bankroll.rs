@@ -7,7 +7,6 @@
 use crate::config::{BettingConfig, MAX_BANKROLL_CENTS, MIN_BANKROLL_CENTS};
 use crate::domain::Cents;
 use crate::store::{SharedStore, StoreError};
-use crate::widgets::StakeSizing;
 
 /// Whose bankroll a suggestion uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,14 +52,4 @@ pub async fn load(
             .default_bankroll_cents
             .map_or(Bankroll::None, |c| Bankroll::Default(Cents::new(c))),
     })
-}
-
-/// How the user's stakes are sized: the configured fractional Kelly and their bankroll.
-pub async fn stake_sizing(
-    store: &SharedStore,
-    user_id: &str,
-    config: &BettingConfig,
-) -> Result<StakeSizing, StoreError> {
-    let bankroll = load(store, user_id, config).await?;
-    Ok(StakeSizing::new(config.kelly_sizing(), bankroll.cents()))
 }

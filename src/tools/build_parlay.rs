@@ -11,12 +11,11 @@ use super::offline_skill::{array_at, dollars, shown, str_at};
 use super::parlay_picks::{auto_picks, explicit_pick, LegArg};
 use super::support::{
     bet_limits, check_stake, default_day, display_format, eastern_day, fetch_board, games_on,
-    sharp_book, SportArg,
+    sharp_book, stake_sizing, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, ToolServices, TypedTool};
 use crate::domain::{exact, format_odds, validate_parlay, validate_payout, Cents, OddsFormat};
-use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
 use crate::widgets::{analyze_board, parlay_slip, slip_edge_text, SlipLeg, SlipState};

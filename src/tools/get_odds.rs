@@ -8,11 +8,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::offline_skill::{array_at, scalar_facts, shown, str_at};
-use super::support::{board_for_day, display_format, parse_date, sharp_book, MarketArg, SportArg};
+use super::support::{
+    board_for_day, display_format, parse_date, sharp_book, stake_sizing, MarketArg, SportArg,
+};
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
 use crate::domain::{exact, format_odds, OddsFormat};
-use crate::ledger::bankroll::stake_sizing;
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
 use crate::widgets::{analyze_board, odds_board, BoardAnalysis};

@@ -10,7 +10,8 @@ use super::{ToolError, ToolServices};
 use crate::config::{BettingConfig, OddsFormat as ConfigOddsFormat, SameGame};
 use crate::domain::{BetLimits, Cents, OddsFormat, SameGamePolicy};
 use crate::providers::{OddsBoard, OddsQuery, ProviderError, Sport, ToolKind};
-use crate::widgets::eastern_offset;
+use crate::store::{SharedStore, StoreError};
+use crate::widgets::{eastern_offset, StakeSizing};
 
 /// A league the app covers. The schema lists the five short names; reading is lenient
 /// ("NBA", "basketball_nba", "premier league"), because a model's spelling is not a reason to
@@ -105,6 +106,17 @@ pub fn books_to_ask(config: &BettingConfig) -> Vec<String> {
         }
     }
     books
+}
+
+/// How the user's stakes are sized: the configured fractional Kelly and their bankroll (their
+/// own, else the configured default, else none).
+pub async fn stake_sizing(
+    store: &SharedStore,
+    user_id: &str,
+    config: &BettingConfig,
+) -> Result<StakeSizing, StoreError> {
+    let bankroll = crate::ledger::bankroll::load(store, user_id, config).await?;
+    Ok(StakeSizing::new(config.kelly_sizing(), bankroll.cents()))
 }
 
 /// The sharp book fair prices are anchored to, if configured.

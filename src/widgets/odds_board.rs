@@ -342,6 +342,16 @@ mod tests {
         let shown = format!("EV +{}", exact::format_percent(&ev, 1));
         assert!(json.contains(&shown) && json.contains("Set a bankroll"));
         assert!(!json.contains("stake $"), "no stake without a bankroll");
+        // A sharp book's line is named under the fair prices it anchors.
+        let sharp = analyze_board(&board, Some("book_b"));
+        let json = serde_json::to_string(&odds_board(
+            &sharp,
+            "t",
+            OddsFormat::American,
+            &sizing(None),
+        ))
+        .unwrap();
+        assert!(json.contains("DemoBook B (synthetic) line"), "{json}");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 pub mod ev;
 pub mod exact;
+pub mod fan_time;
 pub mod format;
 pub mod kelly;
 pub mod money;

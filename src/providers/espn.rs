@@ -9,7 +9,7 @@ use crate::domain::{AmericanOdds, DecimalOdds};
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -24,10 +24,10 @@ pub const NAME: &str = "ESPN";
 pub const DEFAULT_SITE_BASE_URL: &str = "https://site.api.espn.com";
 pub const DEFAULT_WEB_BASE_URL: &str = "https://site.web.api.espn.com";
 
-/// Scoreboard days are US Eastern; a fixed offset is close enough to pick the right buckets
-/// (events are then filtered by their exact UTC start time).
-fn eastern() -> FixedOffset {
-    FixedOffset::west_opt(5 * 3600).expect("valid offset")
+/// ESPN's scoreboard days are US Eastern days, whatever the league (events are then filtered
+/// by their exact UTC start time).
+fn scoreboard_day(at: DateTime<Utc>) -> NaiveDate {
+    crate::domain::fan_time::FanZone::UsEastern.day(at)
 }
 
 /// Most scoreboard days fetched for one odds query (each day is one request).
@@ -126,8 +126,8 @@ impl EspnClient {
 }
 
 fn days_between(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<NaiveDate> {
-    let first = from.with_timezone(&eastern()).date_naive();
-    let last = to.with_timezone(&eastern()).date_naive();
+    let first = scoreboard_day(from);
+    let last = scoreboard_day(to);
     let mut out = Vec::new();
     let mut d = first;
     while d <= last && (out.len() as i64) < MAX_DAYS {
@@ -187,7 +187,7 @@ impl OddsProvider for EspnClient {
     }
 
     async fn scores(&self, q: &ScoresQuery) -> ProviderResult<Scoreboard> {
-        let today = Utc::now().with_timezone(&eastern()).date_naive();
+        let today = scoreboard_day(Utc::now());
         let back = i64::from(q.days_from.unwrap_or(0).min(3));
         let days = (0..=back)
             .rev()

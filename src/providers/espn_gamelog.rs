@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::error::ProviderError;
@@ -224,16 +224,9 @@ fn stat_number(cell: &str) -> Option<f64> {
     first.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-fn label_offset(sport: Sport) -> FixedOffset {
-    // Chart labels use the local calendar day fans know: US Eastern, or UK time for the EPL.
-    match sport {
-        Sport::Epl => FixedOffset::east_opt(0).expect("valid offset"),
-        _ => FixedOffset::west_opt(5 * 3600).expect("valid offset"),
-    }
-}
-
 fn chart_label(sport: Sport, date: DateTime<Utc>, home: bool, opponent: &str) -> String {
-    let local = date.with_timezone(&label_offset(sport));
+    // The calendar day its fans know (US Eastern, or UK time for the EPL).
+    let local = date.with_timezone(&sport.fan_zone().offset(date));
     format!(
         "{} {} {}",
         local.format("%-m/%-d"),

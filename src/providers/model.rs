@@ -47,6 +47,16 @@ pub enum Sport {
 impl Sport {
     pub const ALL: [Sport; 5] = [Sport::Nba, Sport::Nfl, Sport::Mlb, Sport::Nhl, Sport::Epl];
 
+    /// The clock its fans read game days in: UK time for the Premier League, US Eastern for the
+    /// US leagues.
+    pub fn fan_zone(self) -> crate::domain::fan_time::FanZone {
+        use crate::domain::fan_time::FanZone;
+        match self {
+            Sport::Epl => FanZone::Uk,
+            Sport::Nba | Sport::Nfl | Sport::Mlb | Sport::Nhl => FanZone::UsEastern,
+        }
+    }
+
     /// The Odds API sport key (also used as `sport_key` in every odds/scores value).
     pub fn odds_api_key(self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use super::error::ProviderError;
 use super::model::*;
@@ -285,13 +285,11 @@ fn fmt_value(v: f64) -> String {
 }
 
 fn date_cell(log: &GameLog, g: &GamePoint) -> String {
-    let offset = if log.sport == Sport::Epl {
-        0
-    } else {
-        -5 * 3600
-    };
-    let tz = FixedOffset::east_opt(offset).expect("valid offset");
-    g.date.with_timezone(&tz).format("%-m/%-d/%Y").to_string()
+    log.sport
+        .fan_zone()
+        .day(g.date)
+        .format("%-m/%-d/%Y")
+        .to_string()
 }
 
 fn opp_cell(g: &GamePoint) -> String {

@@ -2,10 +2,9 @@
 //! header row, and how lines and times are printed (prices print through `domain::format_odds`).
 //!
 //! Times are shown in US Eastern time: the audience is US bettors and the books post US
-//! slates by ET. The offset follows the US daylight-saving rule, so no time-zone database is
-//! needed.
+//! slates by ET (`domain::fan_time` holds the daylight-saving rule).
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Utc};
 
 use crate::protocol::widgets::WidgetStatus;
 use crate::protocol::widgets::{
@@ -37,27 +36,8 @@ pub fn format_point(point: f64, signed: bool) -> String {
     }
 }
 
-/// US Eastern offset at `at`: EDT (−4) from the second Sunday of March, 2:00 local, to the
-/// first Sunday of November, 2:00 local; EST (−5) otherwise.
-pub fn eastern_offset(at: DateTime<Utc>) -> FixedOffset {
-    let est = FixedOffset::west_opt(5 * 3600).expect("static offset");
-    let edt = FixedOffset::west_opt(4 * 3600).expect("static offset");
-    let year = at.year();
-    let sunday = |month, n| NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, n);
-    let (Some(start), Some(end)) = (sunday(3, 2), sunday(11, 1)) else {
-        return est;
-    };
-    // 2:00 EST = 07:00 UTC; 2:00 EDT = 06:00 UTC.
-    let start =
-        Utc.from_utc_datetime(&start.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::hours(7);
-    let end =
-        Utc.from_utc_datetime(&end.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::hours(6);
-    if at >= start && at < end {
-        edt
-    } else {
-        est
-    }
-}
+/// US Eastern offset at `at` (the rule lives in `domain::fan_time`).
+pub use crate::domain::fan_time::us_eastern_offset as eastern_offset;
 
 /// `7:00 PM ET`.
 pub fn format_local_time(at: DateTime<Utc>) -> String {

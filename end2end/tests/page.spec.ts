@@ -24,6 +24,16 @@ test("the professor-lock page renders on the server and hydrates", async ({ page
   await page.locator("#composer-input").fill("Show me tonight's NBA odds");
   await expect(page.locator("#composer-send")).toBeEnabled();
 
+  // The start screen's prompts are one tap each: this one sends itself and builds the slip.
+  const chips = page.locator("#prompt-chips button");
+  await expect(chips).toHaveCount(5);
+  await expect(chips.first()).toHaveText("Show me tonight's NBA odds");
+  await page.locator("#composer-input").fill("");
+  await page.locator('[data-prompt="Build me a parlay with 3 picks"]').click();
+  await expect(page.locator('[data-item="user_message"]')).toHaveText("Build me a parlay with 3 picks");
+  await expect(page.locator("[data-item=widget]").first()).toContainText("Lock It In");
+  await expect(page.locator("#prompt-chips")).toHaveCount(0);
+
   await page.screenshot({ path: "screenshots/professor-lock.png", fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -79,9 +79,9 @@ pub fn ProfessorLockPage() -> impl IntoView {
             set_follow.set(from_bottom < 80);
         }
     };
-    let send = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let text = draft.get_untracked().trim().to_owned();
+    // Sends `text` as the next message (the composer's submit and the start screen's chips).
+    let send_text = move |text: String| {
+        let text = text.trim().to_owned();
         if text.is_empty() || busy.get_untracked() {
             return;
         }
@@ -99,6 +99,10 @@ pub fn ProfessorLockPage() -> impl IntoView {
             }
         };
         run_turn(request, chat);
+    };
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send_text(draft.get_untracked());
     };
 
     view! {
@@ -163,9 +167,16 @@ pub fn ProfessorLockPage() -> impl IntoView {
                         <Show when=move || transcript.with(|t| t.items.is_empty())>
                             <div class="rounded-lg border border-slate-800 bg-slate-900 p-4 text-slate-300">
                                 <p class="font-medium text-slate-100">"Ask me about tonight's games."</p>
-                                <p class="mt-1 text-sm">
-                                    "Try “Show me tonight's NBA odds”, “Build me a parlay with 3 picks” or “How many points is LeBron averaging?”"
-                                </p>
+                                <div id="prompt-chips" class="mt-3 flex flex-wrap gap-2" aria-label="Try asking">
+                                    {START_PROMPTS.iter().map(|prompt| view! {
+                                        <button type="button" data-prompt=*prompt
+                                            class="rounded-full border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-40"
+                                            disabled=move || busy.get()
+                                            on:click=move |_| send_text((*prompt).to_owned())>
+                                            {*prompt}
+                                        </button>
+                                    }).collect_view()}
+                                </div>
                             </div>
                         </Show>
                         <For
@@ -214,6 +225,15 @@ pub fn ProfessorLockPage() -> impl IntoView {
         </div>
     }
 }
+
+/// The start screen's prompts, one tap each: the four things the app is for, and the ledger.
+const START_PROMPTS: [&str; 5] = [
+    "Show me tonight's NBA odds",
+    "Build me a parlay with 3 picks",
+    "How many points is LeBron averaging?",
+    "Search for weather in Denver",
+    "How are my bets doing?",
+];
 
 /// One transcript item: user and assistant messages as text, widgets through the renderer.
 fn item_view(shown: Shown, chat: Chat) -> AnyView {

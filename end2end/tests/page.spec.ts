@@ -31,7 +31,8 @@ test("the professor-lock page renders on the server and hydrates", async ({ page
   await page.locator("#composer-input").fill("");
   await page.locator('[data-prompt="Build me a parlay with 3 picks"]').click();
   await expect(page.locator('[data-item="user_message"]')).toHaveText("Build me a parlay with 3 picks");
-  await expect(page.locator("[data-item=widget]").first()).toContainText("Lock It In");
+  const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
+  await expect(slip).toContainText("Lock It In");
   await expect(page.locator("#prompt-chips")).toHaveCount(0);
 
   await page.screenshot({ path: "screenshots/professor-lock.png", fullPage: true });

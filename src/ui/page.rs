@@ -167,16 +167,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
                         <Show when=move || transcript.with(|t| t.items.is_empty())>
                             <div class="rounded-lg border border-slate-800 bg-slate-900 p-4 text-slate-300">
                                 <p class="font-medium text-slate-100">"Ask me about tonight's games."</p>
-                                <div id="prompt-chips" class="mt-3 flex flex-wrap gap-2" aria-label="Try asking">
-                                    {START_PROMPTS.iter().map(|prompt| view! {
-                                        <button type="button" data-prompt=*prompt
-                                            class="rounded-full border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-40"
-                                            disabled=move || busy.get()
-                                            on:click=move |_| send_text((*prompt).to_owned())>
-                                            {*prompt}
-                                        </button>
-                                    }).collect_view()}
-                                </div>
+                                <PromptChips busy=busy on_pick=Callback::new(send_text)/>
                             </div>
                         </Show>
                         <For
@@ -234,6 +225,24 @@ const START_PROMPTS: [&str; 5] = [
     "Search for weather in Denver",
     "How are my bets doing?",
 ];
+
+/// The start screen's prompts as buttons that send themselves (a component of its own: it
+/// keeps the page's view type within the compiler's depth limit).
+#[component]
+fn PromptChips(busy: RwSignal<bool>, on_pick: Callback<String>) -> impl IntoView {
+    view! {
+        <div id="prompt-chips" class="mt-3 flex flex-wrap gap-2" aria-label="Try asking">
+            {START_PROMPTS.iter().map(|prompt| view! {
+                <button type="button" data-prompt=*prompt
+                    class="rounded-full border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 disabled:opacity-40"
+                    disabled=move || busy.get()
+                    on:click=move |_| on_pick.run((*prompt).to_owned())>
+                    {*prompt}
+                </button>
+            }).collect_view()}
+        </div>
+    }
+}
 
 /// One transcript item: user and assistant messages as text, widgets through the renderer.
 fn item_view(shown: Shown, chat: Chat) -> AnyView {

@@ -1,6 +1,9 @@
 //! Professor Lock: a self-hosted, ChatKit-compatible AI chat app for sports bettors.
 //! Module map and dependency rules: README.md ("Architecture"). `[both]` modules compile for
 //! the server and the browser; server-only modules are gated here as a whole.
+// The page's view is one nested type (Leptos's static views); its layout query goes past
+// rustc's default depth of 128.
+#![recursion_limit = "256"]
 
 pub mod domain;
 pub mod protocol;

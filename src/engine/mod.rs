@@ -362,14 +362,15 @@ fn describe_parse_error(body: &[u8], error: &serde_json::Error) -> String {
         Err(_) => format!("the request body is not valid JSON: {error}"),
         Ok(serde_json::Value::Object(map)) => match map.get("type").and_then(|t| t.as_str()) {
             None => "the request has no string \"type\"".into(),
-            Some(kind) if !KNOWN_TYPES.contains(&kind) => format!("unknown request type {kind:?}"),
+            Some(kind) if !WIRE_TYPES.contains(&kind) => format!("unknown request type {kind:?}"),
             Some(kind) => format!("invalid params for {kind}: {error}"),
         },
         Ok(_) => "the request body must be a JSON object".into(),
     }
 }
 
-const KNOWN_TYPES: &[&str] = &[
+/// Every request `type` this engine answers (for error messages and the fuzz tests).
+pub const WIRE_TYPES: &[&str] = &[
     "threads.create",
     "threads.add_user_message",
     "threads.add_client_tool_output",

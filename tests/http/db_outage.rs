@@ -7,7 +7,7 @@
 //! the same Postgres are not disturbed.
 
 use super::input;
-use super::server::TestServer;
+use super::server::{PrivateDatabase, TestServer};
 use reqwest::header;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -105,23 +105,9 @@ async fn round(s: &TestServer, secret: &str, tally: &Mutex<Tally>) {
 
 #[tokio::test]
 async fn a_postgres_restart_under_load_fails_cleanly_and_recovers_without_a_server_restart() {
-    let test_url = std::env::var("PL_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let (server_url, _) = test_url.rsplit_once('/').unwrap();
-    let admin = sqlx::PgPool::connect(&format!("{server_url}/postgres"))
-        .await
-        .unwrap();
-    let name = format!("pl_outage_{}", std::process::id());
-    let sql = |text: String| sqlx::raw_sql(sqlx::AssertSqlSafe(text));
-    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    sql(format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let host = url::Url::parse(&test_url).unwrap();
+    let database = PrivateDatabase::create("pl_outage").await;
+    let (test_url, name) = (&database.test_url, &database.name);
+    let host = url::Url::parse(test_url).unwrap();
     let upstream = format!(
         "{}:{}",
         host.host_str().unwrap(),
@@ -214,8 +200,5 @@ async fn a_postgres_restart_under_load_fails_cleanly_and_recovers_without_a_serv
         200
     );
 
-    sql(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    database.drop_database().await;
 }

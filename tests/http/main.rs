@@ -402,24 +402,8 @@ async fn response_has_request_id(s: &TestServer) -> bool {
 /// A database lost after start-up: /health answers 503 instead of pretending.
 #[tokio::test]
 async fn health_is_503_when_the_database_is_lost() {
-    let test_url = std::env::var("PL_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let (server_url, _) = test_url.rsplit_once('/').unwrap();
-    let admin = sqlx::PgPool::connect(&format!("{server_url}/postgres"))
-        .await
-        .unwrap();
-    let name = format!("pl_health_{}", std::process::id());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await
-    .ok();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let db_url = format!("{server_url}/{name}");
+    let database = server::PrivateDatabase::create("pl_health").await;
+    let db_url = database.url();
     let s = TestServer::start(|c| c.database_url = db_url.clone()).await;
     let healthy: Value = s
         .client
@@ -433,12 +417,7 @@ async fn health_is_503_when_the_database_is_lost() {
     assert_eq!(healthy["database"]["backend"], "postgres");
     assert_eq!(healthy["status"], "ok");
 
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await
-    .unwrap();
+    database.drop_database().await;
     let response = s.client.get(s.url("/health")).send().await.unwrap();
     assert_eq!(response.status(), 503);
     let health: Value = response.json().await.unwrap();

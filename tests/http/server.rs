@@ -169,3 +169,53 @@ impl TestServer {
         )
     }
 }
+
+/// A database of its own on the test Postgres server (`PL_TEST_DATABASE_URL`'s server), for
+/// tests that take the database away.
+pub struct PrivateDatabase {
+    admin: sqlx::PgPool,
+    pub name: String,
+    /// The test database's URL, whose server and user this one shares.
+    pub test_url: String,
+}
+
+impl PrivateDatabase {
+    pub async fn create(prefix: &str) -> PrivateDatabase {
+        let test_url = std::env::var("PL_TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let (server_url, _) = test_url.rsplit_once('/').unwrap();
+        let admin = sqlx::PgPool::connect(&format!("{server_url}/postgres"))
+            .await
+            .unwrap_or_else(|e| panic!("Postgres at {server_url} is required: {e}"));
+        let database = PrivateDatabase {
+            admin,
+            name: format!("{prefix}_{}", std::process::id()),
+            test_url: test_url.clone(),
+        };
+        database.drop_database().await;
+        database
+            .run(&format!("CREATE DATABASE {}", database.name))
+            .await;
+        database
+    }
+
+    pub fn url(&self) -> String {
+        let (server_url, _) = self.test_url.rsplit_once('/').unwrap();
+        format!("{server_url}/{}", self.name)
+    }
+
+    pub async fn drop_database(&self) {
+        self.run(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .await;
+    }
+
+    async fn run(&self, sql: &str) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.admin)
+            .await
+            .unwrap();
+    }
+}

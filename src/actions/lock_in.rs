@@ -4,7 +4,7 @@
 //! slip's key already has a bet, show that bet's receipt (a double click is one bet);
 //! re-quote every leg from the odds provider — if any price moved, show the slip with
 //! old → new prices and a confirm button instead of betting; otherwise save the bet with its
-//! odds snapshot (`store.place_bet`, idempotent by key), replace the slip with the receipt,
+//! odds snapshot (`UserLedger::place`, idempotent by key), replace the slip with the receipt,
 //! and leave hidden context so the model knows what happened.
 
 use std::sync::Arc;
@@ -17,10 +17,10 @@ use super::{card_key, payload, payload_stake, resolve_slip};
 use crate::domain::{
     combined_price, exact, format_odds, validate_parlay, validate_payout, Cents, DecimalOdds,
 };
-use crate::engine::{ActionHandler, Turn, TurnError};
+use crate::engine::{ActionError, StreamedAction, Turn};
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
-use crate::store::BetRecord;
+use crate::store::{BetRecord, UserLedger};
 use crate::tools::parlay_picks::{requote, started};
 use crate::tools::support::{
     bet_limits, check_stake, display_format, fetch_current_board, stake_sizing,
@@ -57,16 +57,10 @@ impl LockIn {
     }
 
     /// The responsible-gambling limits for a new bet of `stake`, as a refusal the bettor reads.
-    async fn check_limits(&self, turn: &Turn, stake: Cents) -> Result<(), TurnError> {
-        crate::ledger::limits::check_lock_in(
-            turn.store(),
-            turn.user_id(),
-            stake,
-            &self.services.gambling,
-        )
-        .await
-        .map_err(internal)?
-        .map_err(|refusal| TurnError::custom(refusal.to_string()))
+    async fn check_limits(&self, ledger: &UserLedger, stake: Cents) -> Result<(), ActionError> {
+        crate::ledger::limits::check_lock_in(ledger, stake, &self.services.gambling)
+            .await?
+            .map_err(|refusal| ActionError::rejected(refusal.to_string()))
     }
 }
 
@@ -106,8 +100,8 @@ pub fn receipt_from(bet: &BetRecord) -> Option<BetReceipt> {
     })
 }
 
-fn internal(e: impl std::fmt::Display) -> TurnError {
-    TurnError::Internal(e.to_string())
+fn internal(e: impl std::fmt::Display) -> ActionError {
+    ActionError::internal(e)
 }
 
 impl LockIn {
@@ -117,7 +111,7 @@ impl LockIn {
         sender: Option<&WidgetItem>,
         bet: &BetRecord,
         duplicate: bool,
-    ) -> Result<(), TurnError> {
+    ) -> Result<(), ActionError> {
         let receipt = receipt_from(bet).ok_or_else(|| internal("a saved bet is unreadable"))?;
         let format = display_format(&self.services.betting);
         let odds = format_odds(
@@ -178,10 +172,8 @@ impl LockIn {
         turn: &mut Turn,
         sender: Option<&WidgetItem>,
         slip: &SlipState,
-    ) -> Result<(), TurnError> {
-        let sizing = stake_sizing(turn.store(), turn.user_id(), &self.services.betting)
-            .await
-            .map_err(internal)?;
+    ) -> Result<(), ActionError> {
+        let sizing = stake_sizing(&turn.ledger(), &self.services.betting).await?;
         let format = display_format(&self.services.betting);
         let changes: Vec<String> = slip
             .legs
@@ -225,38 +217,35 @@ impl LockIn {
 }
 
 #[async_trait]
-impl ActionHandler for LockIn {
-    async fn handle(
+impl StreamedAction for LockIn {
+    async fn run(
         &self,
         turn: &mut Turn,
         action: &Action,
         sender: Option<&WidgetItem>,
-    ) -> Result<(), TurnError> {
+    ) -> Result<(), ActionError> {
         let config = &self.services.betting;
-        let payload = payload(action).map_err(TurnError::custom)?;
-        let mut slip =
-            resolve_slip(payload, sender, config.max_legs as usize).map_err(TurnError::custom)?;
+        let payload = payload(action).map_err(ActionError::rejected)?;
+        let mut slip = resolve_slip(payload, sender, config.max_legs as usize)
+            .map_err(ActionError::rejected)?;
         let stake = payload_stake(payload)
-            .map_err(TurnError::custom)?
+            .map_err(ActionError::rejected)?
             .unwrap_or_else(|| slip.stake());
-        check_stake(stake, config).map_err(TurnError::custom)?;
+        check_stake(stake, config).map_err(ActionError::rejected)?;
         let limits = bet_limits(config);
         validate_parlay(&slip.leg_keys(), stake, &limits)
-            .map_err(|e| TurnError::custom(e.to_string()))?;
+            .map_err(|e| ActionError::rejected(e.to_string()))?;
         slip.stake_cents = stake.get();
 
-        let store = turn.store().clone();
-        let placed = store
-            .get_bet_by_key(turn.user_id(), &slip.key)
-            .await
-            .map_err(internal)?;
+        let ledger = turn.ledger();
+        let placed = ledger.bet_by_key(&slip.key).await?;
         if let Some(bet) = &placed {
             return self.show_receipt(turn, sender, bet, true);
         }
         // Responsible-gambling limits, enforced here (a new bet only; a double click above
         // shows the bet already placed): early, so a refused bet costs no provider request,
         // and again under the user's lock right before the insert.
-        self.check_limits(turn, stake).await?;
+        self.check_limits(&ledger, stake).await?;
 
         let mut markets: Vec<String> = slip.legs.iter().map(|l| l.market.clone()).collect();
         markets.sort();
@@ -265,7 +254,7 @@ impl ActionHandler for LockIn {
         let clock = self.services.providers.odds().now();
         for leg in &slip.legs {
             if let Some(refusal) = started(&leg.away, &leg.home, leg.commence_time, clock) {
-                return Err(TurnError::custom(format!(
+                return Err(ActionError::rejected(format!(
                     "{}: {refusal}. Remove the leg or build a new slip.",
                     leg.pick()
                 )));
@@ -273,11 +262,11 @@ impl ActionHandler for LockIn {
         }
         let board = fetch_current_board(&self.services, slip.sport, markets)
             .await
-            .map_err(|e| TurnError::custom(e.0))?;
+            .map_err(|e| ActionError::rejected(e.0))?;
         let mut moved = false;
         for leg in &mut slip.legs {
             let (price, book, title) = requote(&board, leg).ok_or_else(|| {
-                TurnError::custom(format!(
+                ActionError::rejected(format!(
                     "{} ({} @ {}) is no longer offered; build a new slip",
                     leg.pick(),
                     leg.away,
@@ -302,8 +291,8 @@ impl ActionHandler for LockIn {
 
         let quote = slip
             .quote()
-            .map_err(|e| TurnError::custom(format!("could not price the parlay: {e}")))?;
-        validate_payout(quote.payout, &limits).map_err(|e| TurnError::custom(e.to_string()))?;
+            .map_err(|e| ActionError::rejected(format!("could not price the parlay: {e}")))?;
+        validate_payout(quote.payout, &limits).map_err(|e| ActionError::rejected(e.to_string()))?;
         let price = quote
             .price
             .as_ref()
@@ -325,7 +314,7 @@ impl ActionHandler for LockIn {
                     demo: board.provenance.demo,
                 })
             })
-            .collect::<Result<_, TurnError>>()?;
+            .collect::<Result<_, ActionError>>()?;
         let bet = BetRecord {
             id: new_id(IdKind::Bet),
             user_id: turn.user_id().to_owned(),
@@ -344,18 +333,12 @@ impl ActionHandler for LockIn {
         let ledger_legs =
             crate::ledger::leg_records(&bet.id, &bet.user_id, &slip, &board).map_err(internal)?;
         let serialised = self.stripe(turn.user_id()).lock().await;
-        if store
-            .get_bet_by_key(turn.user_id(), &slip.key)
-            .await
-            .map_err(internal)?
-            .is_none()
-        {
-            self.check_limits(turn, stake).await?;
+        if ledger.bet_by_key(&slip.key).await?.is_none() {
+            self.check_limits(&ledger, stake).await?;
         }
-        let (saved, created) = store
-            .place_tracked_bet(&bet, board.provenance.demo, &ledger_legs)
-            .await
-            .map_err(internal)?;
+        let (saved, created) = ledger
+            .place(&bet, board.provenance.demo, &ledger_legs)
+            .await?;
         drop(serialised);
         self.show_receipt(turn, sender, &saved, !created)
     }

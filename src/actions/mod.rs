@@ -39,9 +39,9 @@ pub use stake::{RemoveLeg, SetStake};
 pub fn standard_actions(services: ToolServices) -> ActionRegistry {
     let services = Arc::new(services);
     ActionRegistry::new()
-        .register(SET_STAKE, Arc::new(SetStake::new(services.clone())))
-        .register(REMOVE_LEG, Arc::new(RemoveLeg::new(services.clone())))
-        .register(LOCK_IN, Arc::new(LockIn::new(services)))
+        .sync(SET_STAKE, SetStake::new(services.clone()))
+        .sync(REMOVE_LEG, RemoveLeg::new(services.clone()))
+        .streamed(LOCK_IN, LockIn::new(services))
 }
 
 /// The slip state a slip widget carries in its Lock It In payload; `None` for other widgets.

@@ -9,22 +9,21 @@ use serde_json::Value;
 
 use super::{payload, payload_key, payload_stake, stored_slip};
 use crate::domain::validate_payout;
-use crate::engine::{ActionHandler, SyncActionContext};
-use crate::error::AppError;
+use crate::engine::{ActionError, SyncAction, SyncActionContext};
 use crate::protocol::{Action, ThreadItem, WidgetItem};
 use crate::tools::support::{bet_limits, check_stake, display_format, stake_sizing};
 use crate::tools::ToolServices;
 use crate::widgets::{parlay_slip, SlipState};
 
-fn bad(message: impl Into<String>) -> AppError {
-    AppError::BadRequest(message.into())
+fn bad(message: impl Into<String>) -> ActionError {
+    ActionError::rejected(message)
 }
 
 /// The sender, which must be the slip named by `payload.key`.
 fn slip_of<'a>(
     action: &Action,
     sender: Option<&'a WidgetItem>,
-) -> Result<(&'a WidgetItem, SlipState), AppError> {
+) -> Result<(&'a WidgetItem, SlipState), ActionError> {
     let payload = payload(action).map_err(bad)?;
     let key = payload_key(payload).map_err(bad)?;
     let sender = sender.ok_or_else(|| bad(format!("{} needs the slip's item_id", action.kind)))?;
@@ -40,13 +39,13 @@ async fn render(
     services: &ToolServices,
     sender: &WidgetItem,
     slip: &SlipState,
-) -> Result<ThreadItem, AppError> {
+) -> Result<ThreadItem, ActionError> {
     let quote = slip
         .quote()
         .map_err(|e| bad(format!("could not price the parlay: {e}")))?;
     validate_payout(quote.payout, &bet_limits(&services.betting))
         .map_err(|e| bad(e.to_string()))?;
-    let sizing = stake_sizing(ctx.store, ctx.user_id, &services.betting).await?;
+    let sizing = stake_sizing(&ctx.ledger, &services.betting).await?;
     let mut item = sender.clone();
     item.widget = parlay_slip(slip, display_format(&services.betting), &sizing);
     Ok(ThreadItem::Widget(item))
@@ -63,13 +62,13 @@ impl SetStake {
 }
 
 #[async_trait]
-impl ActionHandler for SetStake {
-    async fn handle_sync(
+impl SyncAction for SetStake {
+    async fn run(
         &self,
         ctx: &SyncActionContext<'_>,
         action: &Action,
         sender: Option<&WidgetItem>,
-    ) -> Result<Option<ThreadItem>, AppError> {
+    ) -> Result<Option<ThreadItem>, ActionError> {
         let (sender, mut slip) = slip_of(action, sender)?;
         let stake = payload_stake(payload(action).map_err(bad)?)
             .map_err(bad)?
@@ -91,13 +90,13 @@ impl RemoveLeg {
 }
 
 #[async_trait]
-impl ActionHandler for RemoveLeg {
-    async fn handle_sync(
+impl SyncAction for RemoveLeg {
+    async fn run(
         &self,
         ctx: &SyncActionContext<'_>,
         action: &Action,
         sender: Option<&WidgetItem>,
-    ) -> Result<Option<ThreadItem>, AppError> {
+    ) -> Result<Option<ThreadItem>, ActionError> {
         let (sender, mut slip) = slip_of(action, sender)?;
         if slip.legs.len() <= 2 {
             return Err(bad(

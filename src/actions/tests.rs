@@ -126,8 +126,7 @@ async fn lock_in_twice_is_one_bet_with_its_odds_snapshot() {
     let stored = items.iter().find(|i| i["id"] == item_id.as_str()).unwrap();
     assert_eq!(stored["widget"], replaced["item"]["widget"]);
     let all = kit
-        .engine
-        .store()
+        .store
         .list_items(
             "u1",
             &run.thread_id,

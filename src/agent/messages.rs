@@ -9,11 +9,9 @@ use super::model::{ChatMessage, ToolCall};
 use crate::config::{BettingConfig, OddsFormat};
 use crate::engine::{Turn, TurnError};
 use crate::protocol::{ThreadItem, UserMessageItem, WidgetItem};
-use crate::store::{PageQuery, SortOrder};
 use chrono::NaiveDate;
 use serde_json::Value;
 
-const PAGE: u32 = 100;
 /// The most history messages sent (oldest dropped first); keeps long threads inside the
 /// model's context window.
 const MAX_HISTORY: usize = 60;
@@ -88,42 +86,20 @@ fn dollars(cents: i64) -> String {
 
 /// The thread so far as chat messages, newest last. `current` is the message being answered:
 /// appended if the store does not list it (it always should, after the turn's writes are
-/// flushed). Reads newest first and stops once `MAX_HISTORY` messages are in hand, so a long
-/// thread costs a page or two, not all of its items.
+/// flushed). Stops reading once `MAX_HISTORY` messages are in hand.
 pub async fn history(
     turn: &Turn,
     current: Option<&UserMessageItem>,
 ) -> Result<Vec<ChatMessage>, TurnError> {
-    let mut newest_first = Vec::new();
     let mut messages = 0;
-    let mut after = None;
-    loop {
-        let query = PageQuery::new(PAGE, SortOrder::Desc, after.take());
-        let page = turn
-            .store()
-            .list_items(turn.user_id(), &turn.thread().id, &query, true)
-            .await
-            .map_err(|e| TurnError::Internal(format!("loading the thread for the model: {e}")))?;
-        for record in &page.data {
-            match serde_json::from_str::<ThreadItem>(&record.data) {
-                Ok(item) => {
-                    let mut converted = Vec::new();
-                    convert(&item, &mut converted);
-                    messages += converted.len();
-                    newest_first.push(item);
-                }
-                Err(e) => {
-                    tracing::warn!(item = %record.id, error = %e, "unreadable item left out of the model's history")
-                }
-            }
-        }
-        match page.after {
-            Some(cursor) if page.has_more && messages < MAX_HISTORY => after = Some(cursor),
-            _ => break,
-        }
-    }
-    let mut items = newest_first;
-    items.reverse();
+    let mut items = turn
+        .history(|item| {
+            let mut converted = Vec::new();
+            convert(item, &mut converted);
+            messages += converted.len();
+            messages >= MAX_HISTORY
+        })
+        .await?;
     if let Some(message) = current {
         if !items.iter().any(|item| item.id() == message.id) {
             items.push(ThreadItem::UserMessage(message.clone()));

@@ -16,16 +16,21 @@ mod turn;
 mod writer;
 
 #[cfg(test)]
+pub mod testing;
+#[cfg(test)]
 mod tests;
 
 pub use attachments::{to_wire as attachment_wire, AttachmentFiles, AttachmentLinks};
 pub use scripted::{ConfirmAction, CountAction, ScriptedResponder, CONFIRM_ACTION, COUNT_ACTION};
-pub use seams::{ActionHandler, ActionRegistry, Responder, SyncActionContext, TurnInput};
+pub use seams::{
+    ActionError, ActionRegistry, RegisteredAction, Responder, StreamedAction, SyncAction,
+    SyncActionContext, TurnInput,
+};
 pub use turn::{AssistantStream, Turn, TurnError};
 pub use writer::WriteQueue;
 
 use crate::error::AppError;
-use crate::protocol::ChatKitRequest;
+use crate::protocol::{ChatKitRequest, Operation, StreamedRequest};
 use crate::store::SharedStore;
 use futures::{FutureExt, Stream};
 use std::collections::HashMap;
@@ -40,8 +45,8 @@ use tokio_util::sync::CancellationToken;
 /// The scripted responder and its actions, wired together.
 pub fn scripted_parts() -> (Arc<dyn Responder>, ActionRegistry) {
     let actions = ActionRegistry::new()
-        .register(CONFIRM_ACTION, Arc::new(ConfirmAction))
-        .register(COUNT_ACTION, Arc::new(CountAction));
+        .streamed(CONFIRM_ACTION, ConfirmAction)
+        .sync(COUNT_ACTION, CountAction);
     (Arc::new(ScriptedResponder), actions)
 }
 
@@ -236,27 +241,34 @@ impl Engine {
         ctx: &RequestContext,
         request: ChatKitRequest,
     ) -> Result<Reply, AppError> {
-        if request.is_streaming() {
-            if self.inner.draining.load(Ordering::Acquire) {
-                return Err(AppError::Unavailable(
-                    "the server is shutting down; retry in a moment".into(),
-                ));
-            }
-            // Held by the turn's task until the turn ends, even if the client goes away.
-            let slot = self
-                .inner
-                .turn_slots
-                .clone()
-                .try_acquire_owned()
-                .map_err(|_| AppError::RateLimited {
-                    retry_after_secs: BUSY_RETRY_AFTER_SECS,
-                })?;
-            streams::start(self, ctx, request, slot)
-                .await
-                .map(Reply::Stream)
-        } else {
-            json_ops::answer(self, ctx, request).await.map(Reply::Json)
+        match request.into_operation() {
+            Operation::Streamed(request) => self.start_turn(ctx, request).await.map(Reply::Stream),
+            Operation::Json(request) => json_ops::answer(self, ctx, request).await.map(Reply::Json),
         }
+    }
+
+    /// Starts a turn in a free slot: refused (503) while draining, and (429) when every slot
+    /// is taken, never queued.
+    async fn start_turn(
+        &self,
+        ctx: &RequestContext,
+        request: StreamedRequest,
+    ) -> Result<EventStream, AppError> {
+        if self.inner.draining.load(Ordering::Acquire) {
+            return Err(AppError::Unavailable(
+                "the server is shutting down; retry in a moment".into(),
+            ));
+        }
+        // Held by the turn's task until the turn ends, even if the client goes away.
+        let slot = self
+            .inner
+            .turn_slots
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| AppError::RateLimited {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            })?;
+        streams::start(self, ctx, request, slot).await
     }
 
     /// Stops the running turns of a thread (the stop button): their partial answers are kept.
@@ -362,29 +374,11 @@ fn describe_parse_error(body: &[u8], error: &serde_json::Error) -> String {
         Err(_) => format!("the request body is not valid JSON: {error}"),
         Ok(serde_json::Value::Object(map)) => match map.get("type").and_then(|t| t.as_str()) {
             None => "the request has no string \"type\"".into(),
-            Some(kind) if !WIRE_TYPES.contains(&kind) => format!("unknown request type {kind:?}"),
+            Some(kind) if !ChatKitRequest::TYPES.contains(&kind) => {
+                format!("unknown request type {kind:?}")
+            }
             Some(kind) => format!("invalid params for {kind}: {error}"),
         },
         Ok(_) => "the request body must be a JSON object".into(),
     }
 }
-
-/// Every request `type` this engine answers (for error messages and the fuzz tests).
-pub const WIRE_TYPES: &[&str] = &[
-    "threads.create",
-    "threads.add_user_message",
-    "threads.add_client_tool_output",
-    "threads.add_structured_input",
-    "threads.retry_after_item",
-    "threads.custom_action",
-    "threads.sync_custom_action",
-    "threads.get_by_id",
-    "threads.list",
-    "threads.update",
-    "threads.delete",
-    "items.list",
-    "items.feedback",
-    "attachments.create",
-    "attachments.delete",
-    "input.transcribe",
-];

@@ -2,9 +2,10 @@
 //! the whole protocol (text deltas, a streamed widget with a server action and a sync action).
 //! It serves the engine's tests and the conformance checker.
 
-use super::seams::{ActionHandler, Responder, SyncActionContext, TurnInput};
+use super::seams::{
+    ActionError, Responder, StreamedAction, SyncAction, SyncActionContext, TurnInput,
+};
 use super::turn::{AssistantStream, Turn, TurnError};
-use crate::error::AppError;
 use crate::ids::IdKind;
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
 use async_trait::async_trait;
@@ -85,18 +86,18 @@ impl Responder for ScriptedResponder {
 pub struct ConfirmAction;
 
 #[async_trait]
-impl ActionHandler for ConfirmAction {
-    async fn handle(
+impl StreamedAction for ConfirmAction {
+    async fn run(
         &self,
         turn: &mut Turn,
         action: &Action,
         sender: Option<&WidgetItem>,
-    ) -> Result<(), TurnError> {
+    ) -> Result<(), ActionError> {
         let choice = action
             .payload
             .get("choice")
             .and_then(|c| c.as_str())
-            .ok_or_else(|| TurnError::custom("payload.choice must be a string"))?
+            .ok_or_else(|| ActionError::rejected("payload.choice must be a string"))?
             .to_owned();
         if let Some(sender) = sender {
             let mut confirmed = sender.clone();
@@ -107,7 +108,7 @@ impl ActionHandler for ConfirmAction {
                     {"type": "Badge", "label": "Confirmed", "color": "success"}
                 ]
             }))
-            .map_err(|e| TurnError::Internal(e.to_string()))?;
+            .map_err(ActionError::internal)?;
             turn.emit(ThreadStreamEvent::item_replaced(ThreadItem::Widget(
                 confirmed,
             )));
@@ -122,20 +123,20 @@ impl ActionHandler for ConfirmAction {
 pub struct CountAction;
 
 #[async_trait]
-impl ActionHandler for CountAction {
-    async fn handle_sync(
+impl SyncAction for CountAction {
+    async fn run(
         &self,
         _ctx: &SyncActionContext<'_>,
         action: &Action,
         sender: Option<&WidgetItem>,
-    ) -> Result<Option<ThreadItem>, AppError> {
+    ) -> Result<Option<ThreadItem>, ActionError> {
         let count = action
             .payload
             .get("count")
             .and_then(|c| c.as_i64())
             .filter(|c| (0..1_000_000).contains(c))
             .ok_or_else(|| {
-                AppError::BadRequest("payload.count must be an integer in 0..1000000".into())
+                ActionError::rejected("payload.count must be an integer in 0..1000000")
             })?;
         let Some(sender) = sender else {
             return Ok(None);

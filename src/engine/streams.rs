@@ -4,15 +4,17 @@
 use super::attachments::to_wire;
 use super::convert::{item_to_record, thread_to_record};
 use super::json_ops::{action_target, load_item, load_thread};
-use super::seams::{ActionHandler, TurnInput};
+use super::seams::{RegisteredAction, StreamedAction, TurnInput};
 use super::turn::{durable, DurableAck, Turn, TurnError};
 use super::writer::WriteFailure;
 use super::{Engine, EventStream, RequestContext};
 use crate::error::AppError;
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{
-    Action, ChatKitRequest, ClientToolCallStatus, ErrorEvent, StructuredInputStatus, ThreadItem,
-    ThreadMetadata, ThreadStreamEvent, UserMessageInput, UserMessageItem, WidgetItem,
+    Action, AddClientToolOutputParams, AddStructuredInputParams, AddUserMessageParams,
+    ClientToolCallStatus, CreateThreadParams, CustomActionParams, ErrorEvent, RetryAfterItemParams,
+    StreamedRequest, StructuredInputStatus, ThreadItem, ThreadMetadata, ThreadStreamEvent,
+    UserMessageInput, UserMessageItem, WidgetItem,
 };
 use crate::store::WriteOp;
 use futures::FutureExt;
@@ -37,7 +39,7 @@ enum Prelude {
 enum Work {
     Respond(Option<UserMessageItem>),
     Action {
-        handler: Arc<dyn ActionHandler>,
+        handler: Arc<dyn StreamedAction>,
         action: Action,
         sender: Option<WidgetItem>,
     },
@@ -54,7 +56,7 @@ struct Plan {
 pub(super) async fn start(
     engine: &Engine,
     ctx: &RequestContext,
-    request: ChatKitRequest,
+    request: StreamedRequest,
     slot: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<EventStream, AppError> {
     let plan = plan(engine, ctx, request).await?;
@@ -134,154 +136,181 @@ fn prelude_failed(prelude: &Option<DurableAck>) -> bool {
         .is_some_and(|result| !matches!(result, Ok(Ok(()))))
 }
 
+/// Checks a streamed operation and plans its turn: one function per operation.
 async fn plan(
     engine: &Engine,
     ctx: &RequestContext,
-    request: ChatKitRequest,
+    request: StreamedRequest,
 ) -> Result<Plan, AppError> {
-    let user = ctx.user_id.as_str();
     let op = request.type_name();
-    match request {
-        ChatKitRequest::CreateThread(req) => {
-            let thread = ThreadMetadata::new(new_id(IdKind::Thread), now());
-            let message = user_message(engine, ctx, &thread, req.params.input).await?;
-            Ok(Plan {
-                op,
-                thread,
-                created: true,
-                prelude: Prelude::UserMessage(message.clone()),
-                work: Work::Respond(Some(message)),
-            })
-        }
-        ChatKitRequest::AddUserMessage(req) => {
-            let thread = load_thread(engine, user, &req.params.thread_id).await?;
-            if !thread.is_active() {
-                return Err(AppError::BadRequest(format!(
-                    "thread {} is not active",
-                    thread.id
-                )));
-            }
-            let message = user_message(engine, ctx, &thread, req.params.input).await?;
-            Ok(Plan {
-                op,
-                thread,
-                created: false,
-                prelude: Prelude::UserMessage(message.clone()),
-                work: Work::Respond(Some(message)),
-            })
-        }
-        ChatKitRequest::AddClientToolOutput(req) => {
-            let thread = load_thread(engine, user, &req.params.thread_id).await?;
-            let newest = engine
-                .inner
-                .store
-                .list_items(
-                    user,
-                    &thread.id,
-                    &crate::store::PageQuery::new(1, crate::store::SortOrder::Desc, None),
-                    false,
-                )
-                .await?;
-            let pending = newest
-                .data
-                .first()
-                .map(super::convert::item_from_record)
-                .transpose()?
-                .and_then(|item| match item {
-                    ThreadItem::ClientToolCall(call)
-                        if call.status == ClientToolCallStatus::Pending =>
-                    {
-                        Some(call)
-                    }
-                    _ => None,
-                })
-                .ok_or_else(|| {
-                    AppError::BadRequest("the thread has no pending client tool call".into())
-                })?;
-            let mut completed = pending;
-            completed.status = ClientToolCallStatus::Completed;
-            completed.output = Some(req.params.result);
-            Ok(Plan {
-                op,
-                thread,
-                created: false,
-                prelude: Prelude::SaveSilently(ThreadItem::ClientToolCall(completed)),
-                work: Work::Respond(None),
-            })
-        }
-        ChatKitRequest::AddStructuredInput(req) => {
-            let p = req.params;
-            let thread = load_thread(engine, user, &p.thread_id).await?;
-            let answered = match load_item(engine, user, &thread.id, &p.item_id).await? {
-                ThreadItem::StructuredInput(item)
-                    if item.status == StructuredInputStatus::Pending =>
-                {
-                    p.input.apply_to(&item).ok_or_else(|| {
-                        AppError::BadRequest(format!("item {} cannot take this answer", p.item_id))
-                    })?
-                }
-                _ => {
-                    return Err(AppError::BadRequest(format!(
-                        "item {} is not a pending structured input",
-                        p.item_id
-                    )))
-                }
-            };
-            Ok(Plan {
-                op,
-                thread,
-                created: false,
-                prelude: Prelude::Replace(ThreadItem::StructuredInput(answered)),
-                work: Work::Respond(None),
-            })
-        }
-        ChatKitRequest::RetryAfterItem(req) => {
-            let p = req.params;
-            let thread = load_thread(engine, user, &p.thread_id).await?;
-            let message = match load_item(engine, user, &thread.id, &p.item_id).await? {
-                ThreadItem::UserMessage(message) => message,
-                _ => {
-                    return Err(AppError::BadRequest(format!(
-                        "item {} is not a user message",
-                        p.item_id
-                    )))
-                }
-            };
-            // The client drops the later items itself; the SDK sends no removed events either.
-            engine
-                .inner
-                .store
-                .delete_items_after(user, &thread.id, &message.id)
-                .await?;
-            Ok(Plan {
-                op,
-                thread,
-                created: false,
-                prelude: Prelude::None,
-                work: Work::Respond(Some(message)),
-            })
-        }
-        ChatKitRequest::CustomAction(req) => {
-            let p = req.params;
-            let thread = load_thread(engine, user, &p.thread_id).await?;
-            let (handler, sender) = action_target(engine, user, &thread.id, &p).await?;
-            Ok(Plan {
-                op,
-                thread,
-                created: false,
-                prelude: Prelude::None,
-                work: Work::Action {
-                    handler,
-                    action: p.action,
-                    sender,
-                },
-            })
-        }
-        other => Err(AppError::internal(format!(
-            "{} reached the stream path",
-            other.type_name()
-        ))),
+    let (thread, created, prelude, work) = match request {
+        StreamedRequest::CreateThread(p) => create_thread(engine, ctx, p).await?,
+        StreamedRequest::AddUserMessage(p) => add_user_message(engine, ctx, p).await?,
+        StreamedRequest::AddClientToolOutput(p) => add_client_tool_output(engine, ctx, p).await?,
+        StreamedRequest::AddStructuredInput(p) => add_structured_input(engine, ctx, p).await?,
+        StreamedRequest::RetryAfterItem(p) => retry_after_item(engine, ctx, p).await?,
+        StreamedRequest::CustomAction(p) => custom_action(engine, ctx, p).await?,
+    };
+    Ok(Plan {
+        op,
+        thread,
+        created,
+        prelude,
+        work,
+    })
+}
+
+/// A plan without its operation name: the thread, whether it is new, the prelude and the work.
+type Planned = (ThreadMetadata, bool, Prelude, Work);
+
+async fn create_thread(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: CreateThreadParams,
+) -> Result<Planned, AppError> {
+    let thread = ThreadMetadata::new(new_id(IdKind::Thread), now());
+    let message = user_message(engine, ctx, &thread, p.input).await?;
+    Ok((
+        thread,
+        true,
+        Prelude::UserMessage(message.clone()),
+        Work::Respond(Some(message)),
+    ))
+}
+
+async fn add_user_message(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: AddUserMessageParams,
+) -> Result<Planned, AppError> {
+    let thread = load_thread(engine, &ctx.user_id, &p.thread_id).await?;
+    if !thread.is_active() {
+        return Err(AppError::BadRequest(format!(
+            "thread {} is not active",
+            thread.id
+        )));
     }
+    let message = user_message(engine, ctx, &thread, p.input).await?;
+    Ok((
+        thread,
+        false,
+        Prelude::UserMessage(message.clone()),
+        Work::Respond(Some(message)),
+    ))
+}
+
+async fn add_client_tool_output(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: AddClientToolOutputParams,
+) -> Result<Planned, AppError> {
+    let user = ctx.user_id.as_str();
+    let thread = load_thread(engine, user, &p.thread_id).await?;
+    let newest = engine
+        .inner
+        .store
+        .list_items(
+            user,
+            &thread.id,
+            &crate::store::PageQuery::new(1, crate::store::SortOrder::Desc, None),
+            false,
+        )
+        .await?;
+    let pending = newest
+        .data
+        .first()
+        .map(super::convert::item_from_record)
+        .transpose()?
+        .and_then(|item| match item {
+            ThreadItem::ClientToolCall(call) if call.status == ClientToolCallStatus::Pending => {
+                Some(call)
+            }
+            _ => None,
+        })
+        .ok_or_else(|| AppError::BadRequest("the thread has no pending client tool call".into()))?;
+    let mut completed = pending;
+    completed.status = ClientToolCallStatus::Completed;
+    completed.output = Some(p.result);
+    Ok((
+        thread,
+        false,
+        Prelude::SaveSilently(ThreadItem::ClientToolCall(completed)),
+        Work::Respond(None),
+    ))
+}
+
+async fn add_structured_input(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: AddStructuredInputParams,
+) -> Result<Planned, AppError> {
+    let user = ctx.user_id.as_str();
+    let thread = load_thread(engine, user, &p.thread_id).await?;
+    let answered = match load_item(engine, user, &thread.id, &p.item_id).await? {
+        ThreadItem::StructuredInput(item) if item.status == StructuredInputStatus::Pending => {
+            p.input.apply_to(&item).ok_or_else(|| {
+                AppError::BadRequest(format!("item {} cannot take this answer", p.item_id))
+            })?
+        }
+        _ => {
+            return Err(AppError::BadRequest(format!(
+                "item {} is not a pending structured input",
+                p.item_id
+            )))
+        }
+    };
+    Ok((
+        thread,
+        false,
+        Prelude::Replace(ThreadItem::StructuredInput(answered)),
+        Work::Respond(None),
+    ))
+}
+
+async fn retry_after_item(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: RetryAfterItemParams,
+) -> Result<Planned, AppError> {
+    let user = ctx.user_id.as_str();
+    let thread = load_thread(engine, user, &p.thread_id).await?;
+    let message = match load_item(engine, user, &thread.id, &p.item_id).await? {
+        ThreadItem::UserMessage(message) => message,
+        _ => {
+            return Err(AppError::BadRequest(format!(
+                "item {} is not a user message",
+                p.item_id
+            )))
+        }
+    };
+    // The client drops the later items itself; the SDK sends no removed events either.
+    engine
+        .inner
+        .store
+        .delete_items_after(user, &thread.id, &message.id)
+        .await?;
+    Ok((thread, false, Prelude::None, Work::Respond(Some(message))))
+}
+
+async fn custom_action(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: CustomActionParams,
+) -> Result<Planned, AppError> {
+    let thread = load_thread(engine, &ctx.user_id, &p.thread_id).await?;
+    let (handler, sender) = action_target(engine, &ctx.user_id, &thread.id, &p).await?;
+    let RegisteredAction::Streamed(handler) = handler else {
+        return Err(AppError::BadRequest(format!(
+            "action {} is answered synchronously; send it with threads.sync_custom_action",
+            p.action.kind
+        )));
+    };
+    let work = Work::Action {
+        handler,
+        action: p.action,
+        sender,
+    };
+    Ok((thread, false, Prelude::None, work))
 }
 
 /// The stored user message for client input: attachments resolved (and claimed by the thread).
@@ -391,7 +420,10 @@ async fn run(engine: Engine, mut turn: Turn, plan: Plan, prelude: Option<Durable
                 handler,
                 action,
                 sender,
-            } => handler.handle(&mut turn, action, sender.as_ref()).await,
+            } => handler
+                .run(&mut turn, action, sender.as_ref())
+                .await
+                .map_err(TurnError::from),
         }
     };
     let outcome = tokio::select! {

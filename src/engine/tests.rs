@@ -6,38 +6,16 @@ use super::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-struct Links;
-impl AttachmentLinks for Links {
-    fn upload_url(&self, base: &str, _user: &str, id: &str) -> String {
-        format!("{base}/upload/{id}")
-    }
-    fn preview_url(&self, base: &str, _user: &str, id: &str) -> String {
-        format!("{base}/preview/{id}")
-    }
-}
+use super::testing::{ctx, TestEngine};
 
-struct Fixture {
-    engine: Engine,
-    _dir: tempfile::TempDir,
-}
+type Fixture = TestEngine;
 
 async fn fixture_with(responder: Arc<dyn Responder>, actions: ActionRegistry) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("engine.db").display());
-    let store = crate::store::connect(&url, 4).await.unwrap();
-    let engine = Engine::new(EngineParts {
-        store,
-        responder,
-        actions,
-        files: AttachmentFiles::new(dir.path()),
-        links: Arc::new(Links),
-        limits: EngineLimits {
-            attachment_max_bytes: 1000,
-            attachment_mime_types: vec!["image/png".into(), "application/pdf".into()],
-            ..EngineLimits::default()
-        },
-    });
-    Fixture { engine, _dir: dir }
+    TestEngine::builder(responder)
+        .actions(actions)
+        .mime_types(&["image/png", "application/pdf"])
+        .build()
+        .await
 }
 
 async fn fixture() -> Fixture {
@@ -45,41 +23,7 @@ async fn fixture() -> Fixture {
     fixture_with(responder, actions).await
 }
 
-fn ctx(user: &str) -> RequestContext {
-    RequestContext {
-        user_id: user.into(),
-        base_url: "http://test".into(),
-    }
-}
-
-impl Fixture {
-    async fn json(&self, user: &str, body: Value) -> Result<Value, crate::error::AppError> {
-        match self
-            .engine
-            .handle(&ctx(user), body.to_string().as_bytes())
-            .await?
-        {
-            Reply::Json(text) => Ok(serde_json::from_str(&text).unwrap()),
-            Reply::Stream(_) => panic!("expected JSON"),
-        }
-    }
-
-    async fn stream(&self, user: &str, body: Value) -> Result<Vec<Value>, crate::error::AppError> {
-        match self
-            .engine
-            .handle(&ctx(user), body.to_string().as_bytes())
-            .await?
-        {
-            Reply::Stream(events) => Ok(events
-                .collect_all()
-                .await
-                .iter()
-                .map(|e| serde_json::from_str(e).unwrap())
-                .collect()),
-            Reply::Json(_) => panic!("expected a stream"),
-        }
-    }
-
+impl TestEngine {
     async fn create(&self, user: &str, text: &str) -> (String, Vec<Value>) {
         let events = self
             .stream(
@@ -253,8 +197,7 @@ async fn hidden_context_is_stored_but_never_streamed_or_listed_and_never_shorten
         .iter()
         .all(|e| !e.to_string().contains("hidden_context")));
     let all = f
-        .engine
-        .store()
+        .store
         .list_items(
             "u1",
             &thread_id,
@@ -335,6 +278,40 @@ async fn sync_action_replaces_the_sender_and_persists_before_answering() {
     );
 }
 
+/// An action of one kind sent as the other is a 400 before anything is streamed or saved.
+#[tokio::test]
+async fn an_action_sent_the_wrong_way_is_refused_up_front() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("u1", "hi").await;
+    let widget = done_items(&events).last().unwrap().clone();
+    let before = f.items("u1", &thread_id, "asc").await;
+    let streamed_as_sync = f
+        .json(
+            "u1",
+            json!({"type": "threads.sync_custom_action", "params": {"thread_id": thread_id, "item_id": widget["id"],
+                "action": {"type": CONFIRM_ACTION, "payload": {"choice": "yes"}}}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(streamed_as_sync.status(), 400);
+    assert!(streamed_as_sync
+        .to_string()
+        .contains("threads.custom_action"));
+    let sync_as_streamed = f
+        .stream(
+            "u1",
+            json!({"type": "threads.custom_action", "params": {"thread_id": thread_id, "item_id": widget["id"],
+                "action": {"type": COUNT_ACTION, "payload": {"count": 1}}}}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(sync_as_streamed.status(), 400);
+    assert!(sync_as_streamed
+        .to_string()
+        .contains("threads.sync_custom_action"));
+    assert_eq!(f.items("u1", &thread_id, "asc").await, before);
+}
+
 #[tokio::test]
 async fn retry_removes_later_items_and_answers_again() {
     let f = fixture().await;
@@ -379,12 +356,7 @@ async fn update_delete_feedback_and_transcribe() {
         .await
         .unwrap();
     assert_eq!(ok, json!({}));
-    let feedback = f
-        .engine
-        .store()
-        .list_feedback("u1", &thread_id)
-        .await
-        .unwrap();
+    let feedback = f.store.list_feedback("u1", &thread_id).await.unwrap();
     assert_eq!(feedback.len(), 1);
     assert_eq!(feedback[0].kind, "negative");
     let err = f
@@ -458,16 +430,10 @@ async fn attachments_are_limited_uploaded_and_deleted() {
         .unwrap_err();
     assert_eq!(early.status(), 400);
 
-    let mut record = f
-        .engine
-        .store()
-        .get_attachment("u1", &id)
-        .await
-        .unwrap()
-        .unwrap();
+    let mut record = f.store.get_attachment("u1", &id).await.unwrap().unwrap();
     f.engine.inner.files.write(&id, b"\x89PNG").await.unwrap();
     record.uploaded = true;
-    f.engine.store().save_attachment(&record).await.unwrap();
+    f.store.save_attachment(&record).await.unwrap();
     let events = f
         .stream(
             "u1",
@@ -617,15 +583,13 @@ async fn user_isolation_another_users_ids_are_absent_for_every_operation() {
         before_thread
     );
     assert!(f
-        .engine
-        .store()
+        .store
         .list_feedback("alice", &thread_id)
         .await
         .unwrap()
         .is_empty());
     assert!(f
-        .engine
-        .store()
+        .store
         .get_attachment("alice", attachment.as_str().unwrap())
         .await
         .unwrap()
@@ -722,8 +686,7 @@ async fn an_explicit_cancel_keeps_the_partial_answer_and_tells_the_model() {
     let stored = f.items("u1", &thread_id, "asc").await;
     assert_eq!(stored.last().unwrap()["content"][0]["text"], json!(partial));
     let all = f
-        .engine
-        .store()
+        .store
         .list_items(
             "u1",
             &thread_id,

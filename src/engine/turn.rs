@@ -19,13 +19,16 @@ use crate::protocol::{
     AssistantMessageContent, AssistantMessageItem, HiddenContextItem, SdkHiddenContextItem,
     ThreadItem, ThreadMetadata, ThreadStreamEvent, WidgetItem, WidgetRoot,
 };
-use crate::store::{SharedStore, WriteOp};
+use crate::store::{PageQuery, SharedStore, SortOrder, UserLedger, WriteOp};
 use chrono::{DateTime, Utc};
 use futures::future::{FutureExt, Shared};
 use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+
+/// Items read per page of `Turn::history`.
+const HISTORY_PAGE: u32 = 100;
 
 /// A responder or action failure, turned into one `error` event.
 #[derive(Debug, thiserror::Error)]
@@ -130,8 +133,49 @@ impl Turn {
         &self.thread
     }
 
-    pub fn store(&self) -> &SharedStore {
-        &self.store
+    /// The caller's ledger (bets, limits, bankroll), scoped to this turn's user.
+    pub fn ledger(&self) -> UserLedger {
+        UserLedger::new(self.store.clone(), &self.user_id)
+    }
+
+    /// The thread's items the model may read (hidden ones included), oldest first. Read
+    /// newest first a page at a time, stopping at the item for which `enough` is true, so a
+    /// long thread costs a page or two, not all of its items. Unreadable items are left out.
+    pub async fn history(
+        &self,
+        mut enough: impl FnMut(&ThreadItem) -> bool,
+    ) -> Result<Vec<ThreadItem>, TurnError> {
+        let mut newest_first = Vec::new();
+        let mut after = None;
+        loop {
+            let query = PageQuery::new(HISTORY_PAGE, SortOrder::Desc, after.take());
+            let page = self
+                .store
+                .list_items(&self.user_id, &self.thread.id, &query, true)
+                .await
+                .map_err(|e| TurnError::Internal(format!("loading the thread: {e}")))?;
+            for record in &page.data {
+                match serde_json::from_str::<ThreadItem>(&record.data) {
+                    Ok(item) => {
+                        let done = enough(&item);
+                        newest_first.push(item);
+                        if done {
+                            newest_first.reverse();
+                            return Ok(newest_first);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(item = %record.id, error = %e, "unreadable item left out of the history")
+                    }
+                }
+            }
+            match page.after {
+                Some(cursor) if page.has_more => after = Some(cursor),
+                _ => break,
+            }
+        }
+        newest_first.reverse();
+        Ok(newest_first)
     }
 
     /// A new item id and its timestamp (ordered after everything said so far).

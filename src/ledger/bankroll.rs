@@ -6,7 +6,7 @@
 
 use crate::config::{BettingConfig, MAX_BANKROLL_CENTS, MIN_BANKROLL_CENTS};
 use crate::domain::Cents;
-use crate::store::{SharedStore, StoreError};
+use crate::store::{StoreError, UserLedger};
 
 /// Whose bankroll a suggestion uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,12 +41,8 @@ pub fn check(cents: i64) -> Result<Cents, String> {
     }
 }
 
-pub async fn load(
-    store: &SharedStore,
-    user_id: &str,
-    config: &BettingConfig,
-) -> Result<Bankroll, StoreError> {
-    Ok(match store.get_bankroll(user_id).await? {
+pub async fn load(ledger: &UserLedger, config: &BettingConfig) -> Result<Bankroll, StoreError> {
+    Ok(match ledger.bankroll_cents().await? {
         Some(cents) => Bankroll::Own(Cents::new(cents)),
         None => config
             .default_bankroll_cents

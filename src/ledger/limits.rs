@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ResponsibleGamblingConfig;
 use crate::domain::Cents;
-use crate::store::{SharedStore, StoreError};
+use crate::store::{StoreError, UserLedger};
 
 /// The limits a user can set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,12 +269,11 @@ impl UserLimits {
 
 /// Reads the user's limits (defaults when none are stored), applying due loosenings.
 pub async fn load(
-    store: &SharedStore,
-    user_id: &str,
+    ledger: &UserLedger,
     config: &ResponsibleGamblingConfig,
     now: DateTime<Utc>,
 ) -> Result<UserLimits, StoreError> {
-    let mut limits = match store.get_limits(user_id).await? {
+    let mut limits = match ledger.limits_json().await? {
         Some(text) => serde_json::from_str(&text)
             .map_err(|e| StoreError::Corrupt(format!("stored limits: {e}")))?,
         None => UserLimits::defaults(config),
@@ -283,34 +282,31 @@ pub async fn load(
     Ok(limits)
 }
 
-pub async fn save(
-    store: &SharedStore,
-    user_id: &str,
-    limits: &UserLimits,
-) -> Result<(), StoreError> {
+pub async fn save(ledger: &UserLedger, limits: &UserLimits) -> Result<(), StoreError> {
     let text =
         serde_json::to_string(limits).map_err(|e| StoreError::Corrupt(format!("limits: {e}")))?;
-    store.save_limits(user_id, &text, crate::ids::now()).await
+    ledger.save_limits_json(&text, crate::ids::now()).await
+}
+
+/// What the limits count, as of `now`: stakes in the last day and week, net result of the
+/// last week.
+pub async fn exposure(ledger: &UserLedger, now: DateTime<Utc>) -> Result<Exposure, StoreError> {
+    Ok(Exposure {
+        staked_24h: ledger.staked_since(now - Duration::hours(24)).await?,
+        staked_7d: ledger.staked_since(now - Duration::days(7)).await?,
+        settled_net_7d: ledger.settled_net_since(now - Duration::days(7)).await?,
+    })
 }
 
 /// The lock-in gate: `Err` with the message to show when a limit refuses this stake.
 pub async fn check_lock_in(
-    store: &SharedStore,
-    user_id: &str,
+    ledger: &UserLedger,
     stake: Cents,
     config: &ResponsibleGamblingConfig,
 ) -> Result<Result<(), LimitRefusal>, StoreError> {
     let now = crate::ids::now();
-    let limits = load(store, user_id, config, now).await?;
-    let exposure = Exposure {
-        staked_24h: store
-            .staked_since(user_id, now - Duration::hours(24))
-            .await?,
-        staked_7d: store.staked_since(user_id, now - Duration::days(7)).await?,
-        settled_net_7d: store
-            .settled_net_since(user_id, now - Duration::days(7))
-            .await?,
-    };
+    let limits = load(ledger, config, now).await?;
+    let exposure = exposure(ledger, now).await?;
     Ok(limits.check(now, stake, exposure))
 }
 

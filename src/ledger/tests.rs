@@ -519,7 +519,7 @@ async fn a_bet_locked_at_the_default_demo_clock_settles_when_the_clock_moves() {
         .expect("a receipt");
     assert!(widget_text(&receipt["item"]["widget"]).contains("not placed with a sportsbook"));
 
-    let store = kit.engine.store().clone();
+    let store = kit.store.clone();
     let ledger = store.list_ledger("u1").await.unwrap();
     assert_eq!(ledger.len(), 1);
     let legs = &ledger[0].legs;
@@ -664,7 +664,7 @@ async fn my_bets_reports_the_ledger_and_its_card() {
         .await
         .unwrap();
     // Settle it at the moved clock, on the kit's store.
-    let store = kit.engine.store().clone();
+    let store = kit.store.clone();
     Settler::new(store, odds_at(Some(later())), SettlementConfig::default())
         .run_once()
         .await

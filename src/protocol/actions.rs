@@ -21,7 +21,7 @@ pub struct ActionConfig {
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub payload: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handler: Option<ActionHandler>,
+    pub handler: Option<HandledBy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loading_behavior: Option<LoadingBehavior>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +46,7 @@ impl ActionConfig {
 
     /// Delivered to the page's `widgets.onAction` instead of the server.
     pub fn client(mut self) -> Self {
-        self.handler = Some(ActionHandler::Client);
+        self.handler = Some(HandledBy::Client);
         self
     }
 
@@ -55,7 +55,7 @@ impl ActionConfig {
         self
     }
 
-    pub fn handler(&self) -> ActionHandler {
+    pub fn handler(&self) -> HandledBy {
         self.handler.unwrap_or_default()
     }
 
@@ -70,7 +70,7 @@ impl ActionConfig {
 
 wire_enum! {
     #[derive(Default)]
-    pub enum ActionHandler {
+    pub enum HandledBy {
         #[default]
         Server = "server",
         Client = "client",
@@ -115,7 +115,7 @@ mod tests {
     fn omitted_options_stay_omitted_and_read_as_defaults() {
         let action: ActionConfig =
             serde_json::from_value(json!({"type": "bet.lock_in", "payload": {"slip": 3}})).unwrap();
-        assert_eq!(action.handler(), ActionHandler::Server);
+        assert_eq!(action.handler(), HandledBy::Server);
         assert_eq!(action.loading_behavior(), LoadingBehavior::Auto);
         assert!(action.is_streaming());
         assert_eq!(

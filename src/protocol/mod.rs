@@ -32,7 +32,7 @@ pub mod time;
 mod updates;
 pub mod widgets;
 
-pub use actions::{Action, ActionConfig, ActionHandler, LoadingBehavior, SyncCustomActionResponse};
+pub use actions::{Action, ActionConfig, HandledBy, LoadingBehavior, SyncCustomActionResponse};
 pub use attachments::{Attachment, AttachmentKind, UploadDescriptor, UploadMethod};
 pub use content::{
     Annotation, AssistantMessageContent, EntitySource, FileSource, InferenceOptions, Source,
@@ -51,9 +51,10 @@ pub use items::{
 pub use requests::{
     page_limit, AddClientToolOutputParams, AddStructuredInputParams, AddUserMessageParams,
     ChatKitRequest, CreateAttachmentParams, CreateThreadParams, CustomActionParams,
-    DeleteAttachmentParams, Envelope, FeedbackKind, FeedbackParams, ListItemsParams,
-    ListThreadsParams, RetryAfterItemParams, StructuredInputSubmission, SubmissionStatus,
-    ThreadIdParams, TranscribeParams, TranscriptionResult, UpdateThreadParams, UserMessageInput,
+    DeleteAttachmentParams, Envelope, FeedbackKind, FeedbackParams, JsonRequest, ListItemsParams,
+    ListThreadsParams, Operation, RetryAfterItemParams, StreamedRequest, StructuredInputSubmission,
+    SubmissionStatus, ThreadIdParams, TranscribeParams, TranscriptionResult, UpdateThreadParams,
+    UserMessageInput,
 };
 pub use tasks::{
     CustomSummary, CustomTask, DurationSummary, FileTask, ImageTask, StatusIndicator, Task,

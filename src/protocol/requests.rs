@@ -16,45 +16,113 @@ use super::items::{
 };
 use super::thread::SortOrder;
 
-/// One POST body: `{"type", "params", "metadata"?}`. Match on the variant, then use
-/// `envelope.params`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
-pub enum ChatKitRequest {
-    // Streaming operations (answer: text/event-stream).
-    #[serde(rename = "threads.create")]
-    CreateThread(Envelope<CreateThreadParams>),
-    #[serde(rename = "threads.add_user_message")]
-    AddUserMessage(Envelope<AddUserMessageParams>),
-    #[serde(rename = "threads.add_client_tool_output")]
-    AddClientToolOutput(Envelope<AddClientToolOutputParams>),
-    #[serde(rename = "threads.add_structured_input")]
-    AddStructuredInput(Envelope<AddStructuredInputParams>),
-    #[serde(rename = "threads.retry_after_item")]
-    RetryAfterItem(Envelope<RetryAfterItemParams>),
-    #[serde(rename = "threads.custom_action")]
-    CustomAction(Envelope<CustomActionParams>),
-    // JSON operations.
-    #[serde(rename = "threads.sync_custom_action")]
-    SyncCustomAction(Envelope<CustomActionParams>),
-    #[serde(rename = "threads.get_by_id")]
-    GetThread(Envelope<ThreadIdParams>),
-    #[serde(rename = "threads.list")]
-    ListThreads(Envelope<ListThreadsParams>),
-    #[serde(rename = "threads.update")]
-    UpdateThread(Envelope<UpdateThreadParams>),
-    #[serde(rename = "threads.delete")]
-    DeleteThread(Envelope<ThreadIdParams>),
-    #[serde(rename = "items.list")]
-    ListItems(Envelope<ListItemsParams>),
-    #[serde(rename = "items.feedback")]
-    Feedback(Envelope<FeedbackParams>),
-    #[serde(rename = "attachments.create")]
-    CreateAttachment(Envelope<CreateAttachmentParams>),
-    #[serde(rename = "attachments.delete")]
-    DeleteAttachment(Envelope<DeleteAttachmentParams>),
-    #[serde(rename = "input.transcribe")]
-    Transcribe(Envelope<TranscribeParams>),
+/// Declares the request envelope from one table of operations, so the wire names, the
+/// streamed/JSON split and the parsers cannot drift apart.
+macro_rules! chatkit_requests {
+    (
+        streamed { $( $sv:ident($sp:ty) = $sw:literal ),+ $(,)? }
+        json { $( $jv:ident($jp:ty) = $jw:literal ),+ $(,)? }
+    ) => {
+        /// One POST body: `{"type", "params", "metadata"?}`. Match on the variant, then use
+        /// `envelope.params`; or split it with [`ChatKitRequest::into_operation`].
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "type")]
+        pub enum ChatKitRequest {
+            $( #[serde(rename = $sw)] $sv(Envelope<$sp>), )+
+            $( #[serde(rename = $jw)] $jv(Envelope<$jp>), )+
+        }
+
+        /// An operation answered with an event stream (its params).
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum StreamedRequest {
+            $( $sv($sp), )+
+        }
+
+        /// An operation answered with one JSON body (its params).
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum JsonRequest {
+            $( $jv($jp), )+
+        }
+
+        impl ChatKitRequest {
+            /// Every request `type` this protocol has, streamed ones first.
+            pub const TYPES: &'static [&'static str] = &[$($sw,)+ $($jw,)+];
+
+            /// The wire `type`, e.g. `"threads.create"` (for logs and metrics).
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $( Self::$sv(_) => $sw, )+
+                    $( Self::$jv(_) => $jw, )+
+                }
+            }
+
+            /// Whether the answer is an SSE stream (otherwise a JSON body).
+            pub fn is_streaming(&self) -> bool {
+                matches!(self, $( Self::$sv(_) )|+)
+            }
+
+            pub fn metadata(&self) -> &Map<String, Value> {
+                match self {
+                    $( Self::$sv(envelope) => &envelope.metadata, )+
+                    $( Self::$jv(envelope) => &envelope.metadata, )+
+                }
+            }
+
+            /// The operation, split by how it is answered (the metadata is dropped).
+            pub fn into_operation(self) -> Operation {
+                match self {
+                    $( Self::$sv(envelope) => Operation::Streamed(StreamedRequest::$sv(envelope.params)), )+
+                    $( Self::$jv(envelope) => Operation::Json(JsonRequest::$jv(envelope.params)), )+
+                }
+            }
+        }
+
+        impl StreamedRequest {
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $( Self::$sv(_) => $sw, )+
+                }
+            }
+        }
+
+        impl JsonRequest {
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $( Self::$jv(_) => $jw, )+
+                }
+            }
+        }
+    };
+}
+
+chatkit_requests! {
+    streamed {
+        CreateThread(CreateThreadParams) = "threads.create",
+        AddUserMessage(AddUserMessageParams) = "threads.add_user_message",
+        AddClientToolOutput(AddClientToolOutputParams) = "threads.add_client_tool_output",
+        AddStructuredInput(AddStructuredInputParams) = "threads.add_structured_input",
+        RetryAfterItem(RetryAfterItemParams) = "threads.retry_after_item",
+        CustomAction(CustomActionParams) = "threads.custom_action",
+    }
+    json {
+        SyncCustomAction(CustomActionParams) = "threads.sync_custom_action",
+        GetThread(ThreadIdParams) = "threads.get_by_id",
+        ListThreads(ListThreadsParams) = "threads.list",
+        UpdateThread(UpdateThreadParams) = "threads.update",
+        DeleteThread(ThreadIdParams) = "threads.delete",
+        ListItems(ListItemsParams) = "items.list",
+        Feedback(FeedbackParams) = "items.feedback",
+        CreateAttachment(CreateAttachmentParams) = "attachments.create",
+        DeleteAttachment(DeleteAttachmentParams) = "attachments.delete",
+        Transcribe(TranscribeParams) = "input.transcribe",
+    }
+}
+
+/// A request split by how it is answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    Streamed(StreamedRequest),
+    Json(JsonRequest),
 }
 
 /// `params` plus the integration-defined `metadata` (ignored by the protocol, default `{}`).
@@ -74,68 +142,10 @@ impl<P> From<P> for Envelope<P> {
     }
 }
 
-macro_rules! each_request {
-    ($request:expr, $env:ident => $body:expr) => {
-        match $request {
-            ChatKitRequest::CreateThread($env) => $body,
-            ChatKitRequest::AddUserMessage($env) => $body,
-            ChatKitRequest::AddClientToolOutput($env) => $body,
-            ChatKitRequest::AddStructuredInput($env) => $body,
-            ChatKitRequest::RetryAfterItem($env) => $body,
-            ChatKitRequest::CustomAction($env) => $body,
-            ChatKitRequest::SyncCustomAction($env) => $body,
-            ChatKitRequest::GetThread($env) => $body,
-            ChatKitRequest::ListThreads($env) => $body,
-            ChatKitRequest::UpdateThread($env) => $body,
-            ChatKitRequest::DeleteThread($env) => $body,
-            ChatKitRequest::ListItems($env) => $body,
-            ChatKitRequest::Feedback($env) => $body,
-            ChatKitRequest::CreateAttachment($env) => $body,
-            ChatKitRequest::DeleteAttachment($env) => $body,
-            ChatKitRequest::Transcribe($env) => $body,
-        }
-    };
-}
-
 impl ChatKitRequest {
     /// Parses a POST body whatever its `Content-Type` said. An error here is a `400`.
     pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
         serde_json::from_slice(body)
-    }
-
-    /// Whether the answer is an SSE stream (otherwise a JSON body).
-    pub fn is_streaming(&self) -> bool {
-        matches!(
-            self,
-            Self::CreateThread(_)
-                | Self::AddUserMessage(_)
-                | Self::AddClientToolOutput(_)
-                | Self::AddStructuredInput(_)
-                | Self::RetryAfterItem(_)
-                | Self::CustomAction(_)
-        )
-    }
-
-    /// The wire `type`, e.g. `"threads.create"` (for logs and metrics).
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Self::CreateThread(_) => "threads.create",
-            Self::AddUserMessage(_) => "threads.add_user_message",
-            Self::AddClientToolOutput(_) => "threads.add_client_tool_output",
-            Self::AddStructuredInput(_) => "threads.add_structured_input",
-            Self::RetryAfterItem(_) => "threads.retry_after_item",
-            Self::CustomAction(_) => "threads.custom_action",
-            Self::SyncCustomAction(_) => "threads.sync_custom_action",
-            Self::GetThread(_) => "threads.get_by_id",
-            Self::ListThreads(_) => "threads.list",
-            Self::UpdateThread(_) => "threads.update",
-            Self::DeleteThread(_) => "threads.delete",
-            Self::ListItems(_) => "items.list",
-            Self::Feedback(_) => "items.feedback",
-            Self::CreateAttachment(_) => "attachments.create",
-            Self::DeleteAttachment(_) => "attachments.delete",
-            Self::Transcribe(_) => "input.transcribe",
-        }
     }
 
     /// The existing thread the request names: everything but `threads.create`, `threads.list`
@@ -167,10 +177,6 @@ impl ChatKitRequest {
             Self::CustomAction(e) | Self::SyncCustomAction(e) => e.params.item_id.as_deref(),
             _ => None,
         }
-    }
-
-    pub fn metadata(&self) -> &Map<String, Value> {
-        each_request!(self, envelope => &envelope.metadata)
     }
 }
 

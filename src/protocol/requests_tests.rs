@@ -155,3 +155,80 @@ fn transcribe_media_type_drops_parameters() {
     };
     assert_eq!(params.media_type(), "audio/webm");
 }
+
+/// The request table is the only list of operations: every wire type parses to a request of
+/// that type (or fails on its params, never as unknown), and the split by answer kind agrees
+/// with `is_streaming`.
+#[test]
+fn every_wire_type_is_one_operation_of_one_kind() {
+    let input = json!({"content": [{"type": "input_text", "text": "hi"}], "attachments": [], "inference_options": {}});
+    let action = json!({"type": "x"});
+    let minimal: Vec<(&str, Value)> = vec![
+        ("threads.create", json!({"input": input})),
+        (
+            "threads.add_user_message",
+            json!({"thread_id": "t", "input": input}),
+        ),
+        (
+            "threads.add_client_tool_output",
+            json!({"thread_id": "t", "result": null}),
+        ),
+        (
+            "threads.add_structured_input",
+            json!({"thread_id": "t", "item_id": "i", "input": {}}),
+        ),
+        (
+            "threads.retry_after_item",
+            json!({"thread_id": "t", "item_id": "i"}),
+        ),
+        (
+            "threads.custom_action",
+            json!({"thread_id": "t", "action": action}),
+        ),
+        (
+            "threads.sync_custom_action",
+            json!({"thread_id": "t", "action": action}),
+        ),
+        ("threads.get_by_id", json!({"thread_id": "t"})),
+        ("threads.list", json!({})),
+        ("threads.update", json!({"thread_id": "t", "title": "x"})),
+        ("threads.delete", json!({"thread_id": "t"})),
+        ("items.list", json!({"thread_id": "t"})),
+        (
+            "items.feedback",
+            json!({"thread_id": "t", "item_ids": ["i"], "kind": "positive"}),
+        ),
+        (
+            "attachments.create",
+            json!({"name": "a.png", "size": 1, "mime_type": "image/png"}),
+        ),
+        ("attachments.delete", json!({"attachment_id": "a"})),
+        (
+            "input.transcribe",
+            json!({"audio_base64": "", "mime_type": "audio/webm"}),
+        ),
+    ];
+    assert_eq!(ChatKitRequest::TYPES.len(), 16);
+    let mut unique = ChatKitRequest::TYPES.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), 16, "no wire type twice");
+    for (kind, params) in &minimal {
+        let request = parse(json!({"type": kind, "params": params}))
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(request.type_name(), *kind);
+        let streaming = request.is_streaming();
+        match request.into_operation() {
+            Operation::Streamed(op) => {
+                assert!(streaming, "{kind}");
+                assert_eq!(op.type_name(), *kind);
+            }
+            Operation::Json(op) => {
+                assert!(!streaming, "{kind}");
+                assert_eq!(op.type_name(), *kind);
+            }
+        }
+    }
+    let listed: Vec<&str> = minimal.iter().map(|(k, _)| *k).collect();
+    assert_eq!(listed, ChatKitRequest::TYPES);
+}

@@ -14,10 +14,12 @@ mod records;
 mod sql_store;
 #[cfg(test)]
 mod suite;
+mod user_ledger;
 
 pub use ledger::*;
 pub use records::*;
 pub use sql_store::{connect, PostgresStore, SqliteStore};
+pub use user_ledger::UserLedger;
 
 use async_trait::async_trait;
 use std::sync::Arc;

@@ -52,80 +52,124 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SharedStore
     }
 }
 
-type ThreadRow = (String, String, i64, Option<String>, String, String);
-type ItemRow = (String, String, String, i64, String, bool, String);
-type AttachmentRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    i64,
-    bool,
-    i64,
-);
-type BetRow = (
-    String,
-    String,
-    Option<String>,
-    String,
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-);
+// Rows as the SELECTs name their columns (read by name, so a reordered SELECT cannot swap
+// two fields of one type); timestamps are microseconds since the epoch.
+
+#[derive(sqlx::FromRow)]
+struct ThreadRow {
+    id: String,
+    user_id: String,
+    created_at: i64,
+    title: Option<String>,
+    status: String,
+    metadata: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: String,
+    thread_id: String,
+    user_id: String,
+    created_at: i64,
+    item_type: String,
+    hidden: bool,
+    data: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    id: String,
+    user_id: String,
+    thread_id: Option<String>,
+    name: String,
+    mime_type: String,
+    size_bytes: i64,
+    uploaded: bool,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct BetRow {
+    id: String,
+    user_id: String,
+    thread_id: Option<String>,
+    idempotency_key: String,
+    stake_cents: i64,
+    payout_cents: i64,
+    odds_american: i64,
+    legs: String,
+    status: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct FeedbackRow {
+    user_id: String,
+    thread_id: String,
+    item_id: String,
+    kind: String,
+    created_at: i64,
+}
 
 fn thread_from_row(row: ThreadRow) -> ThreadRecord {
     ThreadRecord {
-        id: row.0,
-        user_id: row.1,
-        created_at: micros_to_time(row.2),
-        title: row.3,
-        status: row.4,
-        metadata: row.5,
+        id: row.id,
+        user_id: row.user_id,
+        created_at: micros_to_time(row.created_at),
+        title: row.title,
+        status: row.status,
+        metadata: row.metadata,
     }
 }
 
 fn item_from_row(row: ItemRow) -> ItemRecord {
     ItemRecord {
-        id: row.0,
-        thread_id: row.1,
-        user_id: row.2,
-        created_at: micros_to_time(row.3),
-        item_type: row.4,
-        hidden: row.5,
-        data: row.6,
+        id: row.id,
+        thread_id: row.thread_id,
+        user_id: row.user_id,
+        created_at: micros_to_time(row.created_at),
+        item_type: row.item_type,
+        hidden: row.hidden,
+        data: row.data,
     }
 }
 
 fn attachment_from_row(row: AttachmentRow) -> AttachmentRecord {
     AttachmentRecord {
-        id: row.0,
-        user_id: row.1,
-        thread_id: row.2,
-        name: row.3,
-        mime_type: row.4,
-        size_bytes: row.5,
-        uploaded: row.6,
-        created_at: micros_to_time(row.7),
+        id: row.id,
+        user_id: row.user_id,
+        thread_id: row.thread_id,
+        name: row.name,
+        mime_type: row.mime_type,
+        size_bytes: row.size_bytes,
+        uploaded: row.uploaded,
+        created_at: micros_to_time(row.created_at),
     }
 }
 
 fn bet_from_row(row: BetRow) -> StoreResult<BetRecord> {
     Ok(BetRecord {
-        id: row.0,
-        user_id: row.1,
-        thread_id: row.2,
-        idempotency_key: row.3,
-        stake_cents: row.4,
-        payout_cents: row.5,
-        odds_american: row.6,
-        legs: row.7,
-        status: row.8.parse().map_err(StoreError::Corrupt)?,
-        created_at: micros_to_time(row.9),
+        id: row.id,
+        user_id: row.user_id,
+        thread_id: row.thread_id,
+        idempotency_key: row.idempotency_key,
+        stake_cents: row.stake_cents,
+        payout_cents: row.payout_cents,
+        odds_american: row.odds_american,
+        legs: row.legs,
+        status: row.status.parse().map_err(StoreError::Corrupt)?,
+        created_at: micros_to_time(row.created_at),
     })
+}
+
+fn feedback_from_row(row: FeedbackRow) -> FeedbackRecord {
+    FeedbackRecord {
+        user_id: row.user_id,
+        thread_id: row.thread_id,
+        item_id: row.item_id,
+        kind: row.kind,
+        created_at: micros_to_time(row.created_at),
+    }
 }
 
 /// Turns `limit + 1` fetched rows into a page with an exact `has_more`.
@@ -694,7 +738,7 @@ macro_rules! sql_store {
             }
 
             async fn list_feedback(&self, user_id: &str, thread_id: &str) -> StoreResult<Vec<FeedbackRecord>> {
-                let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+                let rows: Vec<FeedbackRow> = sqlx::query_as(
                     "SELECT user_id, thread_id, item_id, kind, created_at FROM chatkit_feedback \
                      WHERE user_id = $1 AND thread_id = $2 ORDER BY created_at ASC, item_id ASC",
                 )
@@ -702,16 +746,7 @@ macro_rules! sql_store {
                 .bind(thread_id)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| FeedbackRecord {
-                        user_id: r.0,
-                        thread_id: r.1,
-                        item_id: r.2,
-                        kind: r.3,
-                        created_at: micros_to_time(r.4),
-                    })
-                    .collect())
+                Ok(rows.into_iter().map(feedback_from_row).collect())
             }
 
             async fn place_bet(&self, bet: &BetRecord) -> StoreResult<(BetRecord, bool)> {

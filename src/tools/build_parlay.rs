@@ -192,7 +192,7 @@ impl TypedTool for BuildParlay {
             .map(|l| format!("{} {}", l.pick(), format_odds(&l.price, format)))
             .collect::<Vec<_>>()
             .join("\n");
-        let sizing = stake_sizing(ctx.turn.store(), ctx.turn.user_id(), config)
+        let sizing = stake_sizing(&ctx.turn.ledger(), config)
             .await
             .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
         result["ev_and_stake"] = json!(slip_edge_text(&slip, &sizing));

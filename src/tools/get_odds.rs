@@ -164,7 +164,7 @@ impl TypedTool for GetOddsVisual {
         if let Some(team) = &team {
             title.push_str(&format!(" · {team}"));
         }
-        let sizing = stake_sizing(ctx.turn.store(), ctx.turn.user_id(), &ctx.services.betting)
+        let sizing = stake_sizing(&ctx.turn.ledger(), &ctx.services.betting)
             .await
             .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
         let widget = odds_board(&analysis, &title, format, &sizing);

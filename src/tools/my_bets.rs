@@ -53,9 +53,10 @@ impl TypedTool for MyBets {
                 "limit must be 1 to 50, not {limit}"
             )));
         }
-        let store = ctx.turn.store().clone();
-        let bets = store
-            .list_ledger(ctx.turn.user_id())
+        let bets = ctx
+            .turn
+            .ledger()
+            .bets()
             .await
             .map_err(|e| ToolError::new(format!("the ledger is unavailable: {e}")))?;
         let as_of = ctx.services.providers.odds().now();

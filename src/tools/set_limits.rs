@@ -154,14 +154,11 @@ impl TypedTool for SetLimits {
             ),
         ];
         let config = ctx.services.gambling.clone();
-        let store = ctx.turn.store().clone();
-        let user = ctx.turn.user_id().to_owned();
+        let ledger = ctx.turn.ledger();
         let fail =
             |e: crate::store::StoreError| ToolError::new(format!("limits are unavailable: {e}"));
         let now = crate::ids::now();
-        let mut current = limits::load(&store, &user, &config, now)
-            .await
-            .map_err(fail)?;
+        let mut current = limits::load(&ledger, &config, now).await.map_err(fail)?;
         let delay = Duration::hours(config.loosen_delay_hours as i64);
         let mut changes = Vec::new();
         for (kind, request) in requests {
@@ -202,7 +199,7 @@ impl TypedTool for SetLimits {
                 0 => None,
                 c => Some(bankroll::check(c).map_err(ToolError::new)?.get()),
             };
-            store.set_bankroll(&user, value, now).await.map_err(fail)?;
+            ledger.set_bankroll(value, now).await.map_err(fail)?;
             changes.push(match value {
                 Some(c) => format!(
                     "Bankroll set to {}: Kelly stakes are sized from it, starting now.",
@@ -212,25 +209,12 @@ impl TypedTool for SetLimits {
             });
         }
         if limits_changed {
-            limits::save(&store, &user, &current).await.map_err(fail)?;
+            limits::save(&ledger, &current).await.map_err(fail)?;
         }
-        let bankroll = bankroll::load(&store, &user, &ctx.services.betting)
+        let bankroll = bankroll::load(&ledger, &ctx.services.betting)
             .await
             .map_err(fail)?;
-        let exposure = Exposure {
-            staked_24h: store
-                .staked_since(&user, now - Duration::hours(24))
-                .await
-                .map_err(fail)?,
-            staked_7d: store
-                .staked_since(&user, now - Duration::days(7))
-                .await
-                .map_err(fail)?,
-            settled_net_7d: store
-                .settled_net_since(&user, now - Duration::days(7))
-                .await
-                .map_err(fail)?,
-        };
+        let exposure = limits::exposure(&ledger, now).await.map_err(fail)?;
         let shown = view(
             &current,
             exposure,

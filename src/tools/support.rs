@@ -10,7 +10,7 @@ use super::{ToolError, ToolServices};
 use crate::config::{BettingConfig, OddsFormat as ConfigOddsFormat, SameGame};
 use crate::domain::{BetLimits, Cents, OddsFormat, SameGamePolicy};
 use crate::providers::{OddsBoard, OddsQuery, ProviderError, Sport, ToolKind};
-use crate::store::{SharedStore, StoreError};
+use crate::store::{StoreError, UserLedger};
 use crate::widgets::{eastern_offset, StakeSizing};
 
 /// A league the app covers. The schema lists the five short names; reading is lenient
@@ -111,11 +111,10 @@ pub fn books_to_ask(config: &BettingConfig) -> Vec<String> {
 /// How the user's stakes are sized: the configured fractional Kelly and their bankroll (their
 /// own, else the configured default, else none).
 pub async fn stake_sizing(
-    store: &SharedStore,
-    user_id: &str,
+    ledger: &UserLedger,
     config: &BettingConfig,
 ) -> Result<StakeSizing, StoreError> {
-    let bankroll = crate::ledger::bankroll::load(store, user_id, config).await?;
+    let bankroll = crate::ledger::bankroll::load(ledger, config).await?;
     Ok(StakeSizing::new(config.kelly_sizing(), bankroll.cents()))
 }
 

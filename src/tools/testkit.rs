@@ -11,14 +11,12 @@ use serde_json::{json, Value};
 use super::{standard_tools, ToolContext, ToolRegistry, ToolServices};
 use crate::actions::standard_actions;
 use crate::config::{AppConfig, EMBEDDED_LEPTOS_TOML};
-use crate::engine::{
-    AttachmentFiles, AttachmentLinks, Engine, EngineLimits, EngineParts, Reply, RequestContext,
-    Responder, Turn, TurnError, TurnInput,
-};
+use crate::engine::testing::TestEngine;
+use crate::engine::{Engine, Reply, RequestContext, Responder, Turn, TurnError, TurnInput};
 use crate::error::AppError;
 use crate::protocol::WidgetRoot;
 use crate::providers::ProviderSet;
-use crate::store::BetRecord;
+use crate::store::{BetRecord, SharedStore};
 use crate::widgets::golden::check_widget;
 
 pub fn services() -> ToolServices {
@@ -59,20 +57,11 @@ impl Responder for ToolCaller {
     }
 }
 
-struct Links;
-
-impl AttachmentLinks for Links {
-    fn upload_url(&self, base: &str, _user: &str, id: &str) -> String {
-        format!("{base}/upload/{id}")
-    }
-    fn preview_url(&self, base: &str, _user: &str, id: &str) -> String {
-        format!("{base}/preview/{id}")
-    }
-}
-
 pub struct Kit {
     pub engine: Engine,
-    _dir: tempfile::TempDir,
+    /// The engine's store, for checks behind the engine's back.
+    pub store: SharedStore,
+    _test: TestEngine,
 }
 
 /// A tool run through the engine: its thread, every event, and the tool's JSON result.
@@ -139,25 +128,19 @@ impl Kit {
     }
 
     async fn with_services(services: ToolServices) -> Kit {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("tools.db").display());
-        let store = crate::store::connect(&url, 4).await.unwrap();
-        let engine = Engine::new(EngineParts {
-            store,
-            responder: Arc::new(ToolCaller {
-                tools: standard_tools(),
-                services: services.clone(),
-            }),
-            actions: standard_actions(services),
-            files: AttachmentFiles::new(dir.path()),
-            links: Arc::new(Links),
-            limits: EngineLimits {
-                attachment_max_bytes: 1000,
-                attachment_mime_types: vec!["image/png".into()],
-                ..EngineLimits::default()
-            },
+        let responder = Arc::new(ToolCaller {
+            tools: standard_tools(),
+            services: services.clone(),
         });
-        Kit { engine, _dir: dir }
+        let test = TestEngine::builder(responder)
+            .actions(standard_actions(services))
+            .build()
+            .await;
+        Kit {
+            engine: test.engine.clone(),
+            store: test.store.clone(),
+            _test: test,
+        }
     }
 
     pub async fn stream(&self, user: &str, body: Value) -> Result<Vec<Value>, AppError> {
@@ -270,7 +253,7 @@ impl Kit {
     }
 
     pub async fn bets(&self, user: &str) -> Vec<BetRecord> {
-        self.engine.store().list_bets(user).await.unwrap()
+        self.store.list_bets(user).await.unwrap()
     }
 }
 

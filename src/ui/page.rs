@@ -8,8 +8,8 @@ use super::transcript::{remember, EventLines, Shown, Transcript};
 use super::widget_view::{WidgetActions, WidgetView};
 use crate::domain::OddsFormat;
 use crate::protocol::{
-    Action, ActionConfig, ActionHandler, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
-    CustomActionParams, ListItemsParams, ListThreadsParams, Page, SortOrder,
+    Action, ActionConfig, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
+    CustomActionParams, HandledBy, ListItemsParams, ListThreadsParams, Page, SortOrder,
     SyncCustomActionResponse, Thread, ThreadItem, ThreadStreamEvent, UserMessageContent,
     UserMessageInput,
 };
@@ -271,7 +271,7 @@ fn item_view(shown: Shown, chat: Chat) -> AnyView {
 
 /// A widget action: streamed ones run as a turn, sync ones replace their widget in place.
 fn run_action(config: ActionConfig, thread_id: String, item_id: String, chat: Chat) {
-    if config.handler() == ActionHandler::Client {
+    if config.handler() == HandledBy::Client {
         return;
     }
     let streaming = config.is_streaming();

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 
 /// The engine's request types, plus one it does not know.
 fn wire_types() -> Vec<&'static str> {
-    let mut types = professor_lock::engine::WIRE_TYPES.to_vec();
+    let mut types = professor_lock::protocol::ChatKitRequest::TYPES.to_vec();
     types.push("threads.nope");
     types
 }

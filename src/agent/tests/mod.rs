@@ -14,10 +14,8 @@ mod real_tools;
 
 use super::{AgentResponder, ChatModel};
 use crate::config::{AppConfig, EMBEDDED_LEPTOS_TOML};
-use crate::engine::{
-    ActionRegistry, AttachmentFiles, AttachmentLinks, Engine, EngineLimits, EngineParts, Reply,
-    RequestContext,
-};
+use crate::engine::testing::TestEngine;
+use crate::engine::{Engine, Reply, RequestContext};
 use crate::protocol::{ThreadItem, ThreadStreamEvent, WidgetRoot};
 use crate::providers::ProviderSet;
 use crate::store::{PageQuery, SortOrder};
@@ -26,22 +24,11 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
-struct Links;
-
-impl AttachmentLinks for Links {
-    fn upload_url(&self, base: &str, _user: &str, id: &str) -> String {
-        format!("{base}/upload/{id}")
-    }
-    fn preview_url(&self, base: &str, _user: &str, id: &str) -> String {
-        format!("{base}/preview/{id}")
-    }
-}
-
 const USER: &str = "u1";
 
 pub struct Fixture {
+    test: TestEngine,
     pub engine: Engine,
-    _dir: tempfile::TempDir,
 }
 
 pub fn app_config() -> AppConfig {
@@ -66,9 +53,6 @@ impl Fixture {
         tools: ToolRegistry,
         configure: impl FnOnce(&mut crate::config::AgentConfig),
     ) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("agent.db").display());
-        let store = crate::store::connect(&url, 4).await.unwrap();
         let mut app = app_config();
         configure(&mut app.agent);
         let services = ToolServices {
@@ -77,19 +61,11 @@ impl Fixture {
             gambling: app.responsible_gambling.clone(),
         };
         let responder = Arc::new(AgentResponder::new(model, tools, services, &app.agent));
-        let engine = Engine::new(EngineParts {
-            store,
-            responder,
-            actions: ActionRegistry::new(),
-            files: AttachmentFiles::new(dir.path()),
-            links: Arc::new(Links),
-            limits: EngineLimits {
-                attachment_max_bytes: 1000,
-                attachment_mime_types: vec!["image/png".into()],
-                ..EngineLimits::default()
-            },
-        });
-        Fixture { engine, _dir: dir }
+        let test = TestEngine::builder(responder).build().await;
+        Fixture {
+            engine: test.engine.clone(),
+            test,
+        }
     }
 
     pub async fn handle(&self, body: Value) -> Reply {
@@ -139,8 +115,8 @@ impl Fixture {
     /// Every stored item, hidden ones included.
     pub async fn stored(&self, thread_id: &str) -> Vec<ThreadItem> {
         let page = self
-            .engine
-            .store()
+            .test
+            .store
             .list_items(
                 USER,
                 thread_id,

@@ -17,6 +17,7 @@
 
 use super::model::{ChatMessage, ChatRequest, ToolSpec};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Bytes per token assumed by the estimate (conservative; see the module docs).
 const BYTES_PER_TOKEN: usize = 3;
@@ -61,10 +62,18 @@ fn tool_tokens(tool: &ToolSpec) -> usize {
         + estimate(&tool.parameters.to_string())
 }
 
+/// The estimated tokens of a set of tools (serializes their schemas: compute it once).
+pub fn tools_tokens(tools: &[ToolSpec]) -> usize {
+    tools.iter().map(tool_tokens).sum()
+}
+
+fn messages_tokens(messages: &[ChatMessage]) -> usize {
+    messages.iter().map(message_tokens).sum()
+}
+
 /// The estimated prompt tokens of a request.
 pub fn request_tokens(request: &ChatRequest) -> usize {
-    request.messages.iter().map(message_tokens).sum::<usize>()
-        + request.tools.iter().map(tool_tokens).sum::<usize>()
+    messages_tokens(&request.messages) + tools_tokens(&request.tools)
 }
 
 /// The first sentence of `text` (through its first ". "), or all of it.
@@ -175,8 +184,24 @@ pub struct ContextWindow {
 pub struct Prompt<'a> {
     pub system: &'a str,
     pub compact_system: &'a str,
-    pub tools: &'a [ToolSpec],
-    pub compact_tools: &'a [ToolSpec],
+    pub tools: &'a OfferedTools,
+    pub compact_tools: &'a OfferedTools,
+}
+
+/// Tools as offered to the model, shared by every request, with their estimated size.
+#[derive(Clone, Debug)]
+pub struct OfferedTools {
+    pub specs: Arc<[ToolSpec]>,
+    pub tokens: usize,
+}
+
+impl OfferedTools {
+    pub fn new(specs: Vec<ToolSpec>) -> Self {
+        OfferedTools {
+            tokens: tools_tokens(&specs),
+            specs: specs.into(),
+        }
+    }
 }
 
 impl ContextWindow {
@@ -202,26 +227,31 @@ impl ContextWindow {
         temperature: f32,
     ) -> Result<ChatRequest, ContextOverflow> {
         let budget = self.prompt_budget();
-        let build = |system: &str, tools: &[ToolSpec], messages: &[ChatMessage]| ChatRequest {
-            messages: std::iter::once(ChatMessage::System(system.to_owned()))
-                .chain(messages.iter().cloned())
-                .collect(),
-            tools: if offer_tools {
-                tools.to_vec()
-            } else {
-                Vec::new()
-            },
-            temperature,
+        let build = |system: &str, tools: &OfferedTools, messages: &[ChatMessage]| {
+            let request = ChatRequest {
+                messages: std::iter::once(ChatMessage::System(system.to_owned()))
+                    .chain(messages.iter().cloned())
+                    .collect(),
+                tools: if offer_tools {
+                    tools.specs.clone()
+                } else {
+                    Arc::from([])
+                },
+                temperature,
+            };
+            let tokens =
+                messages_tokens(&request.messages) + if offer_tools { tools.tokens } else { 0 };
+            (request, tokens)
         };
-        let full = build(prompt.system, prompt.tools, conversation);
-        if request_tokens(&full) <= budget {
+        let (full, tokens) = build(prompt.system, prompt.tools, conversation);
+        if tokens <= budget {
             return Ok(full);
         }
         tracing::debug!(budget, "request over the context budget; compacting");
-        let mut request = build(prompt.compact_system, prompt.compact_tools, conversation);
+        let (mut request, mut total) =
+            build(prompt.compact_system, prompt.compact_tools, conversation);
         // messages[0] is the system prompt; the current message sits at current + 1.
         let mut current = current.min(conversation.len().saturating_sub(1)) + 1;
-        let mut total = request_tokens(&request);
         while total > budget && current > 1 {
             total -= message_tokens(&request.messages.remove(1));
             current -= 1;
@@ -303,12 +333,26 @@ mod tests {
         }
     }
 
-    fn prompt<'a>(tools: &'a [ToolSpec], compact: &'a [ToolSpec]) -> Prompt<'a> {
-        Prompt {
-            system: "You are Professor Lock. Use the tools for every number.",
-            compact_system: "You are Professor Lock.",
-            tools,
-            compact_tools: compact,
+    struct TestPrompt {
+        tools: OfferedTools,
+        compact: OfferedTools,
+    }
+
+    impl TestPrompt {
+        fn get(&self) -> Prompt<'_> {
+            Prompt {
+                system: "You are Professor Lock. Use the tools for every number.",
+                compact_system: "You are Professor Lock.",
+                tools: &self.tools,
+                compact_tools: &self.compact,
+            }
+        }
+    }
+
+    fn prompt(tools: &[ToolSpec], compact: &[ToolSpec]) -> TestPrompt {
+        TestPrompt {
+            tools: OfferedTools::new(tools.to_vec()),
+            compact: OfferedTools::new(compact.to_vec()),
         }
     }
 
@@ -381,10 +425,10 @@ mod tests {
             context_tokens: 128_000,
         };
         let request = window
-            .fit(&prompt(&tools, &compact), &conversation, 1, true, 0.3)
+            .fit(&prompt(&tools, &compact).get(), &conversation, 1, true, 0.3)
             .unwrap();
         assert_eq!(request.messages.len(), 3);
-        assert_eq!(request.tools, tools.to_vec());
+        assert_eq!(&*request.tools, &tools[..]);
         assert!(
             matches!(&request.messages[0], ChatMessage::System(s) if s.contains("every number"))
         );
@@ -402,10 +446,16 @@ mod tests {
             context_tokens: 2048,
         };
         let request = window
-            .fit(&prompt(&tools, &compact), &conversation, 39, true, 0.3)
+            .fit(
+                &prompt(&tools, &compact).get(),
+                &conversation,
+                39,
+                true,
+                0.3,
+            )
             .unwrap();
         assert!(request_tokens(&request) <= window.prompt_budget());
-        assert_eq!(request.tools, compact);
+        assert_eq!(&*request.tools, &compact[..]);
         assert_eq!(
             request.messages[0],
             ChatMessage::System("You are Professor Lock.".into())
@@ -444,7 +494,7 @@ mod tests {
             context_tokens: 1600,
         };
         let request = window
-            .fit(&prompt(&[], &[]), &conversation, current, true, 0.3)
+            .fit(&prompt(&[], &[]).get(), &conversation, current, true, 0.3)
             .unwrap();
         assert!(
             !matches!(request.messages[1], ChatMessage::Tool { .. }),
@@ -475,7 +525,7 @@ mod tests {
             context_tokens: 2048,
         };
         let request = window
-            .fit(&prompt(&[], &[]), &conversation, 0, true, 0.3)
+            .fit(&prompt(&[], &[]).get(), &conversation, 0, true, 0.3)
             .unwrap();
         assert!(request_tokens(&request) <= window.prompt_budget());
         let ChatMessage::Tool { content, .. } = &request.messages[3] else {
@@ -492,7 +542,7 @@ mod tests {
             context_tokens: 2048,
         };
         let error = window
-            .fit(&prompt(&[], &[]), &conversation, 0, true, 0.3)
+            .fit(&prompt(&[], &[]).get(), &conversation, 0, true, 0.3)
             .unwrap_err();
         assert_eq!(error.context_tokens, 2048);
         assert_eq!(error.allowed, 1536);
@@ -507,7 +557,7 @@ mod tests {
             context_tokens: 128_000,
         };
         let request = window
-            .fit(&prompt(&tools, &tools), &[user(1)], 0, false, 0.3)
+            .fit(&prompt(&tools, &tools).get(), &[user(1)], 0, false, 0.3)
             .unwrap();
         assert!(request.tools.is_empty());
     }

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// One message of the conversation the model sees.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,8 +47,9 @@ pub struct ToolSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
-    /// Empty when the model must answer in text (the tool-round limit was reached).
-    pub tools: Vec<ToolSpec>,
+    /// Empty when the model must answer in text (the tool-round limit was reached). Shared:
+    /// the schemas are ~10 KB of JSON, built once per server, never copied per request.
+    pub tools: Arc<[ToolSpec]>,
     pub temperature: f32,
 }
 

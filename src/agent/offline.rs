@@ -175,7 +175,7 @@ mod tests {
     fn request(messages: Vec<ChatMessage>) -> ChatRequest {
         ChatRequest {
             messages,
-            tools: tools(),
+            tools: tools().into(),
             temperature: 0.0,
         }
     }
@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn without_the_tool_or_a_topic_it_explains_itself() {
         let mut no_tools = request(vec![ChatMessage::User("Show me NBA odds".into())]);
-        no_tools.tools.clear();
+        no_tools.tools = Vec::new().into();
         assert!(
             text_of(&respond(&no_tools)).contains("get_odds_visual tool, which is not available")
         );

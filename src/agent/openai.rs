@@ -17,8 +17,7 @@ use async_openai::types::chat::{
     ChatCompletionMessageToolCall, ChatCompletionMessageToolCalls,
     ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
     ChatCompletionRequestSystemMessage, ChatCompletionRequestToolMessage,
-    ChatCompletionRequestUserMessage, ChatCompletionStreamOptions, ChatCompletionTool,
-    ChatCompletionTools, CreateChatCompletionRequest, FunctionCall, FunctionObject,
+    ChatCompletionRequestUserMessage, ChatCompletionStreamOptions, FunctionCall,
 };
 use async_openai::types::stream::StreamResponse;
 use async_openai::Client;
@@ -115,7 +114,7 @@ impl OpenAiModel {
         })
     }
 
-    async fn open(&self, request: CreateChatCompletionRequest) -> Result<ModelStream, Failure> {
+    async fn open(&self, request: WireRequest<'_>) -> Result<ModelStream, Failure> {
         let started = tokio::time::timeout(
             self.request_timeout,
             self.client.chat().create_stream_byot(request),
@@ -226,37 +225,60 @@ impl ChatModel for OpenAiModel {
     }
 }
 
-/// The request on the wire. Adjacent messages of one role are merged: several local servers'
-/// chat templates insist on alternating user and assistant turns.
-pub(super) fn wire_request(model: &str, request: &ChatRequest) -> CreateChatCompletionRequest {
-    let tools = request
-        .tools
-        .iter()
-        .map(|tool| {
-            ChatCompletionTools::Function(ChatCompletionTool {
-                function: FunctionObject {
-                    name: tool.name.clone(),
-                    description: Some(tool.description.clone()),
-                    parameters: Some(tool.parameters.clone()),
-                    strict: None,
-                },
-            })
-        })
-        .collect::<Vec<_>>();
-    CreateChatCompletionRequest {
-        model: model.to_owned(),
+/// The request on the wire, sent through async-openai's bring-your-own-type path so the
+/// tools' schemas are serialized straight from the shared specs, never copied. Adjacent
+/// messages of one role are merged: several local servers' chat templates insist on
+/// alternating user and assistant turns.
+#[derive(Clone, serde::Serialize)]
+pub(super) struct WireRequest<'a> {
+    model: &'a str,
+    messages: Vec<ChatCompletionRequestMessage>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tools: Vec<WireTool<'a>>,
+    temperature: f32,
+    stream: bool,
+    stream_options: ChatCompletionStreamOptions,
+}
+
+/// `{"type": "function", "function": {name, description, parameters}}`, borrowed.
+#[derive(Clone, serde::Serialize)]
+struct WireTool<'a> {
+    r#type: &'static str,
+    function: WireFunction<'a>,
+}
+
+#[derive(Clone, serde::Serialize)]
+struct WireFunction<'a> {
+    name: &'a str,
+    description: &'a str,
+    parameters: &'a serde_json::Value,
+}
+
+pub(super) fn wire_request<'a>(model: &'a str, request: &'a ChatRequest) -> WireRequest<'a> {
+    WireRequest {
+        model,
         messages: merge(&request.messages)
             .into_iter()
             .map(wire_message)
             .collect(),
-        tools: (!tools.is_empty()).then_some(tools),
-        temperature: Some(request.temperature),
-        stream: Some(true),
-        stream_options: Some(ChatCompletionStreamOptions {
+        tools: request
+            .tools
+            .iter()
+            .map(|tool| WireTool {
+                r#type: "function",
+                function: WireFunction {
+                    name: &tool.name,
+                    description: &tool.description,
+                    parameters: &tool.parameters,
+                },
+            })
+            .collect(),
+        temperature: request.temperature,
+        stream: true,
+        stream_options: ChatCompletionStreamOptions {
             include_usage: Some(true),
             include_obfuscation: None,
-        }),
-        ..Default::default()
+        },
     }
 }
 
@@ -412,7 +434,8 @@ mod tests {
                 name: "echo".into(),
                 description: "Echoes.".into(),
                 parameters: json!({"type": "object"}),
-            }],
+            }]
+            .into(),
             temperature: 0.5,
         };
         let wire = serde_json::to_value(wire_request("m", &request)).unwrap();

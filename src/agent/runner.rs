@@ -10,7 +10,7 @@
 //! the pending assistant message, which the engine completes and saves. Cancelling drops this
 //! future; the engine does the same with the partial text.
 
-use super::context::{self, ContextWindow, Prompt};
+use super::context::{self, ContextWindow, OfferedTools, Prompt};
 use super::messages::{self, truncate};
 use super::model::{
     ChatMessage, ChatModel, ChatRequest, ModelError, ModelEvent, ToolCall, ToolSpec,
@@ -38,11 +38,11 @@ pub struct AgentResponder {
     instructions: String,
     /// The instructions without the tool guide, for small windows.
     compact_instructions: String,
-    /// The tools as the model sees them (full and compact), built once: their JSON schemas are
-    /// ~10 KB of JSON, and a turn that held its own copy for the whole answer made every open
-    /// stream that much bigger. Each request takes a copy, dropped once it is sent.
-    specs: Vec<ToolSpec>,
-    compact_specs: Vec<ToolSpec>,
+    /// The tools as the model sees them (full and compact), built once and shared by every
+    /// request: their JSON schemas are ~10 KB of JSON, and copying them per request cost every
+    /// open stream that much memory and every round a serialization to estimate its size.
+    specs: OfferedTools,
+    compact_specs: OfferedTools,
     window: ContextWindow,
     temperature: f32,
     max_tool_rounds: u32,
@@ -73,8 +73,8 @@ impl AgentResponder {
             model,
             instructions: messages::with_tool_guide(&agent.instructions, &tools, false),
             compact_instructions: messages::with_tool_guide(&agent.instructions, &tools, true),
-            compact_specs: specs.iter().map(context::compact_tool).collect(),
-            specs,
+            compact_specs: OfferedTools::new(specs.iter().map(context::compact_tool).collect()),
+            specs: OfferedTools::new(specs),
             window: ContextWindow {
                 context_tokens: agent.context_tokens,
             },
@@ -281,7 +281,7 @@ impl AgentResponder {
                     truncate(answer, 500)
                 )),
             ],
-            tools: Vec::new(),
+            tools: Arc::from([]),
             temperature: 0.2,
         };
         let collect = async {

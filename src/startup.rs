@@ -22,7 +22,6 @@ pub async fn run() -> Result<(), String> {
             config.data_dir.display()
         )
     })?;
-    let secret_key = config.resolve_secret_key().map_err(|e| e.to_string())?;
     let store = crate::store::connect(&config.database_url, config.db_max_connections)
         .await
         .map_err(|e| {
@@ -31,6 +30,7 @@ pub async fn run() -> Result<(), String> {
                 config.database_backend()
             )
         })?;
+    let secret_key = signing_key(&config, &store).await?;
     tracing::info!(
         backend = store.backend(),
         config = %config.app_origin,
@@ -59,6 +59,47 @@ pub async fn run() -> Result<(), String> {
     settlement.abort();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The shared secret's name in the database (`server_secrets`).
+pub const SIGNING_KEY_NAME: &str = "signing_key";
+
+/// The key that signs guest cookies, client secrets and attachment links: `PL_SECRET_KEY`,
+/// else on SQLite the one kept in the data directory. On Postgres every process must hold the
+/// same key, so the first to start stores one in the database and the others read it: the
+/// data directory's key when this process has one from a single-process past (its cookies stay
+/// valid), else a fresh one. Nothing is written to the data directory then.
+pub async fn signing_key(
+    config: &Config,
+    store: &crate::store::SharedStore,
+) -> Result<crate::config::Secret, String> {
+    if let Some(key) = &config.secret_key {
+        return Ok(key.clone());
+    }
+    let Some(cluster) = store.cluster() else {
+        return config.resolve_secret_key().map_err(|e| e.to_string());
+    };
+    let kept = config.data_dir_secret_key().map_err(|e| e.to_string())?;
+    let candidate = kept.clone().unwrap_or_else(Config::generate_secret_key);
+    let shared = cluster
+        .shared_secret(SIGNING_KEY_NAME, candidate.expose())
+        .await
+        .map_err(|e| {
+            format!("cannot read the shared signing key from the database ({e}); set PL_SECRET_KEY to give every process the same key")
+        })?;
+    if shared.len() < crate::config::MIN_SECRET_BYTES {
+        return Err(format!(
+            "the signing key stored in the database (server_secrets) is shorter than {} bytes; set PL_SECRET_KEY",
+            crate::config::MIN_SECRET_BYTES
+        ));
+    }
+    if kept.is_some_and(|kept| kept.expose() != shared) {
+        tracing::warn!(
+            "DATA_DIR/secret.key differs from the signing key the processes share in the database; \
+             cookies and client secrets signed with the file's key no longer verify"
+        );
+    }
+    Ok(crate::config::Secret::new(shared))
 }
 
 /// The deployment's providers (environment) with the regions the operator chose to quote
@@ -118,4 +159,58 @@ fn init_tracing(format: LogFormat) {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn config(data_dir: &std::path::Path, database_url: &str, secret: Option<&str>) -> Config {
+        let mut vars = BTreeMap::from([
+            ("DATA_DIR".to_owned(), data_dir.display().to_string()),
+            ("DATABASE_URL".to_owned(), database_url.to_owned()),
+        ]);
+        if let Some(secret) = secret {
+            vars.insert("PL_SECRET_KEY".to_owned(), secret.to_owned());
+        }
+        Config::from_vars(vars).unwrap()
+    }
+
+    #[tokio::test]
+    async fn processes_on_one_postgres_share_one_signing_key_and_keep_no_file() {
+        let url = crate::store::postgres_test_url();
+        let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let store = crate::store::connect(&url, 2).await.unwrap();
+        let (config_one, config_two) = (
+            config(one.path(), &url, None),
+            config(two.path(), &url, None),
+        );
+        let (first, second) = tokio::join!(
+            signing_key(&config_one, &store),
+            signing_key(&config_two, &store)
+        );
+        let (first, second) = (first.unwrap(), second.unwrap());
+        assert_eq!(first, second, "every process signs with the same key");
+        assert!(first.expose().len() >= crate::config::MIN_SECRET_BYTES);
+        assert!(!one.path().join("secret.key").exists());
+        assert!(!two.path().join("secret.key").exists());
+        let configured = "k".repeat(40);
+        let chosen = signing_key(&config(one.path(), &url, Some(&configured)), &store)
+            .await
+            .unwrap();
+        assert_eq!(chosen.expose(), configured, "PL_SECRET_KEY wins");
+    }
+
+    #[tokio::test]
+    async fn on_sqlite_the_key_stays_in_the_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+        let store = crate::store::connect(&url, 1).await.unwrap();
+        let key = signing_key(&config(dir.path(), &url, None), &store)
+            .await
+            .unwrap();
+        let kept = std::fs::read_to_string(dir.path().join("secret.key")).unwrap();
+        assert_eq!(kept.trim(), key.expose());
+    }
 }

@@ -270,14 +270,7 @@ pub(super) async fn answer(
             if store.get_attachment(user, id).await?.is_none() {
                 return Err(AppError::NotFound(format!("attachment {id} not found")));
             }
-            // Bytes first, then the metadata, so a failure never leaves orphaned bytes unlisted.
-            engine
-                .inner
-                .files
-                .delete(id)
-                .await
-                .map_err(AppError::internal)?;
-            store.delete_attachment(user, id).await?;
+            engine.delete_attachment(user, id).await?;
             json(&Empty)
         }
         ChatKitRequest::Transcribe(_) => Err(AppError::NotImplemented(

@@ -238,6 +238,9 @@ impl Engine {
         engine
     }
 
+    /// The store, for tests that check what was saved. The doors never reach past the
+    /// engine to it.
+    #[cfg(test)]
     pub fn store(&self) -> &SharedStore {
         &self.inner.store
     }

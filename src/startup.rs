@@ -3,8 +3,9 @@
 
 use crate::config::{Config, LogFormat, ResponderKind};
 use crate::engine::{ActionRegistry, Responder};
-use crate::providers::{ProviderSet, ProvidersConfig};
+use crate::providers::{ProviderSet, ProvidersConfig, SharedCache};
 use crate::server::{self, AppState, StateParts};
+use crate::store::{Cluster, SharedStore};
 use crate::tools::ToolServices;
 use leptos::prelude::get_configuration;
 use std::sync::Arc;
@@ -39,7 +40,7 @@ pub async fn run() -> Result<(), String> {
     );
 
     let settlement = spawn_settlement(&config, store.clone())?;
-    let (responder, actions) = answering_parts(&config)?;
+    let (responder, actions) = answering_parts(&config, &store)?;
     let state = AppState::build(StateParts {
         leptos_options,
         config: Arc::new(config),
@@ -103,12 +104,63 @@ pub async fn signing_key(
 }
 
 /// The deployment's providers (environment) with the regions the operator chose to quote
-/// (`betting.region` in Leptos.toml).
-pub fn providers_config(config: &Config) -> ProvidersConfig {
+/// (`betting.region` in Leptos.toml), and on Postgres the answers cache every process shares.
+pub fn providers_config(config: &Config, store: &SharedStore) -> ProvidersConfig {
     ProvidersConfig {
         odds_api_regions: config.app.betting.region.clone(),
+        shared_cache: store
+            .cluster()
+            .map(|cluster| Arc::new(SharedAnswers(cluster)) as Arc<dyn SharedCache>),
         ..ProvidersConfig::from(&config.providers)
     }
+}
+
+/// The providers' shared cache over Postgres (`provider_cache`). Errors count as misses: the
+/// cache only saves requests, and a provider answer must not fail because the cache did.
+struct SharedAnswers(Cluster);
+
+#[async_trait::async_trait]
+impl SharedCache for SharedAnswers {
+    async fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .cached_answer(key)
+            .await
+            .inspect_err(|e| tracing::debug!(error = %e, "shared provider cache unavailable"))
+            .ok()
+            .flatten()
+    }
+
+    async fn put(&self, key: &str, value: &str, ttl: std::time::Duration) {
+        if let Err(e) = self.0.cache_answer(key, value, ttl).await {
+            tracing::debug!(error = %e, "could not share a provider answer");
+        }
+    }
+}
+
+/// On Postgres, forgets expired shared provider answers every minute (one process does it).
+fn spawn_answer_cleanup(store: &SharedStore) {
+    let Some(cluster) = store.cluster() else {
+        return;
+    };
+    let period = std::time::Duration::from_secs(60);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(period);
+        loop {
+            every.tick().await;
+            let cleaned = async {
+                if cluster
+                    .claim_periodic("forget_expired_answers", period)
+                    .await?
+                {
+                    cluster.forget_expired_answers().await?;
+                }
+                Ok::<_, crate::store::StoreError>(())
+            };
+            if let Err(e) = cleaned.await {
+                tracing::warn!(error = %e, "forgetting expired provider answers failed; retrying later");
+            }
+        }
+    });
 }
 
 /// Starts the periodic settlement task over the configured odds provider (the demo data, at
@@ -117,8 +169,9 @@ pub fn spawn_settlement(
     config: &Config,
     store: crate::store::SharedStore,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
-    let providers = ProviderSet::from_config(&providers_config(config))
+    let providers = ProviderSet::from_config(&providers_config(config, &store))
         .map_err(|e| format!("data providers: {e}"))?;
+    spawn_answer_cleanup(&store);
     let settlement = crate::ledger::SettlementConfig::from(&config.app.ledger);
     tracing::info!(
         interval_secs = settlement.interval.as_secs(),
@@ -129,12 +182,15 @@ pub fn spawn_settlement(
 
 /// Who answers turns and actions: the agent with the betting tools over the configured data
 /// providers (demo data for whatever has none), or the scripted responder.
-pub fn answering_parts(config: &Config) -> Result<(Arc<dyn Responder>, ActionRegistry), String> {
+pub fn answering_parts(
+    config: &Config,
+    store: &SharedStore,
+) -> Result<(Arc<dyn Responder>, ActionRegistry), String> {
     if config.responder == ResponderKind::Scripted {
         tracing::info!("answering with the scripted responder (PL_RESPONDER=scripted)");
         return Ok(crate::engine::scripted_parts());
     }
-    let providers = ProviderSet::from_config(&providers_config(config))
+    let providers = ProviderSet::from_config(&providers_config(config, store))
         .map_err(|e| format!("data providers: {e}"))?;
     for tool in providers.describe() {
         tracing::info!(tool = ?tool.tool, providers = ?tool.providers, demo = tool.demo, "data providers");
@@ -200,6 +256,26 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(chosen.expose(), configured, "PL_SECRET_KEY wins");
+    }
+
+    #[tokio::test]
+    async fn metered_providers_share_their_answers_only_on_postgres() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::store::postgres_test_url();
+        let postgres = crate::store::connect(&url, 1).await.unwrap();
+        let shared = providers_config(&config(dir.path(), &url, None), &postgres).shared_cache;
+        let shared = shared.expect("a shared cache on Postgres");
+        let key = format!("test/{}", crate::ids::new_id(crate::ids::IdKind::Message));
+        assert_eq!(shared.get(&key).await, None);
+        shared
+            .put(&key, "[1]", std::time::Duration::from_secs(60))
+            .await;
+        assert_eq!(shared.get(&key).await.as_deref(), Some("[1]"));
+
+        let sqlite_url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+        let sqlite = crate::store::connect(&sqlite_url, 1).await.unwrap();
+        let config = config(dir.path(), &sqlite_url, None);
+        assert!(providers_config(&config, &sqlite).shared_cache.is_none());
     }
 
     #[tokio::test]

@@ -153,6 +153,44 @@ impl Cluster {
         )
     }
 
+    /// A provider's answer other processes shared, unless it has expired.
+    pub async fn cached_answer(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(concat!(
+            "SELECT value FROM provider_cache WHERE key = $1 AND expires_at > ",
+            db_now!()
+        ))
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Shares a provider's answer with the other processes for `ttl`.
+    pub async fn cache_answer(&self, key: &str, value: &str, ttl: Duration) -> StoreResult<()> {
+        let ttl = i64::try_from(ttl.as_micros()).unwrap_or(i64::MAX);
+        sqlx::query(concat!(
+            "INSERT INTO provider_cache (key, value, expires_at) VALUES ($1, $2, ",
+            db_now!(),
+            " + $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at"
+        ))
+        .bind(key)
+        .bind(value)
+        .bind(ttl)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets expired provider answers.
+    pub async fn forget_expired_answers(&self) -> StoreResult<u64> {
+        Ok(sqlx::query(concat!(
+            "DELETE FROM provider_cache WHERE expires_at <= ",
+            db_now!()
+        ))
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     /// Claims the next run of a periodic task: `true` for exactly one of the processes that
     /// ask within one `interval`. The claim ends a little before the interval does, so the
     /// claimant's own next tick (never exactly on time) finds it free again.
@@ -428,6 +466,31 @@ mod tests {
         );
         assert!(store.delete_attachment("alice", &id).await.unwrap());
         assert_eq!(cluster.attachment_bytes("alice", &id).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn provider_answers_are_shared_until_they_expire() {
+        let (_store, a) = cluster().await;
+        let (_other, b) = cluster().await;
+        let key = unique("odds_api/odds");
+        assert_eq!(b.cached_answer(&key).await.unwrap(), None);
+        a.cache_answer(&key, "{\"events\":[]}", Duration::from_millis(300))
+            .await
+            .unwrap();
+        assert_eq!(
+            b.cached_answer(&key).await.unwrap().as_deref(),
+            Some("{\"events\":[]}")
+        );
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(b.cached_answer(&key).await.unwrap(), None, "expired");
+        a.forget_expired_answers().await.unwrap();
+        let left: Option<String> =
+            sqlx::query_scalar("SELECT key FROM provider_cache WHERE key = $1")
+                .bind(&key)
+                .fetch_optional(&a.pool)
+                .await
+                .unwrap();
+        assert_eq!(left, None, "expired answers are forgotten");
     }
 
     #[tokio::test]

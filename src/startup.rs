@@ -39,6 +39,8 @@ pub async fn run() -> Result<(), String> {
         "store ready, migrations applied"
     );
 
+    // Metrics from the first moment: the settlement task counts its first run at once.
+    crate::server::metrics::recorder();
     let settlement = spawn_settlement(&config, store.clone())?;
     let (responder, actions) = answering_parts(&config, &store)?;
     let state = AppState::build(StateParts {

@@ -417,6 +417,13 @@ async fn identity_threads_attachments_and_limits_are_shared() {
         assert!(refused.headers().contains_key("retry-after"));
     }
 
+    // The settlement task's first pass (at start-up, then every 5 minutes) ran once, on
+    // whichever process claimed it.
+    let settled = r#"task="settlement""#;
+    let passes = a.counter("pl_background_runs_total", settled).await
+        + b.counter("pl_background_runs_total", settled).await;
+    assert_eq!(passes, 1.0, "one settlement pass between two processes");
+
     // The reclamation sweep (every second here) runs once per interval among both.
     let label = r#"task="reclaim_attachments""#;
     let before = a.counter("pl_background_runs_total", label).await

@@ -5,7 +5,9 @@
 //!       --url http://127.0.0.1:3000/chatkit [--session URL] [--concurrency 1,16,64] [--seconds 10]
 //!
 //! With `--session`, one client secret is minted and sent as a Bearer token (our server);
-//! without it requests carry no credentials (the Python reference server).
+//! without it requests carry no credentials (the Python reference server). `--url` may name
+//! several server processes sharing one Postgres (`URL,URL`): connections alternate between
+//! them, all with the secret the `--session` URL's process minted.
 //!
 //! Each worker holds one HTTP/1.1 keep-alive connection driven by hyper's connection-level
 //! client: no pool, no redirects, no header defaults. The generator shares the machine's cores
@@ -206,7 +208,14 @@ async fn main() {
         }
         None => None,
     };
-    let target = match Target::parse(&args.url, secret.as_deref()) {
+    // Several URLs (comma-separated): server processes sharing one database; connections are
+    // spread over them round-robin, all with the one client secret the first minted.
+    let targets: Vec<Target> = match args
+        .url
+        .split(',')
+        .map(|url| Target::parse(url.trim(), secret.as_deref()))
+        .collect()
+    {
         Ok(t) => t,
         Err(e) => {
             eprintln!("chatkit_bench: {e}");
@@ -219,7 +228,7 @@ async fn main() {
         let deadline = Instant::now() + Duration::from_secs(args.seconds);
         let started = Instant::now();
         let workers: Vec<_> = (0..concurrency)
-            .map(|_| tokio::spawn(worker(target.clone(), deadline)))
+            .map(|n| tokio::spawn(worker(targets[n % targets.len()].clone(), deadline)))
             .collect();
         let mut samples = Vec::new();
         let mut errors = 0;

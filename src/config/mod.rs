@@ -356,27 +356,41 @@ impl Config {
         if let Some(key) = &self.secret_key {
             return Ok(key.clone());
         }
-        let path = self.data_dir.join("secret.key");
-        if let Ok(existing) = std::fs::read_to_string(&path) {
-            let existing = existing.trim();
-            if existing.len() < MIN_SECRET_BYTES {
-                return Err(err(format!(
-                    "{} is shorter than {MIN_SECRET_BYTES} bytes",
-                    path.display()
-                )));
-            }
-            return Ok(Secret::new(existing));
+        if let Some(existing) = self.data_dir_secret_key()? {
+            return Ok(existing);
         }
+        let path = self.data_dir.join("secret.key");
         std::fs::create_dir_all(&self.data_dir).map_err(|e| {
             err(format!(
                 "DATA_DIR={}: cannot create it: {e}",
                 self.data_dir.display()
             ))
         })?;
-        let key = hex::encode(rand::random::<[u8; 32]>());
-        write_private(&path, &key)
+        let key = Self::generate_secret_key();
+        write_private(&path, key.expose())
             .map_err(|e| err(format!("{}: cannot write it: {e}", path.display())))?;
-        Ok(Secret::new(key))
+        Ok(key)
+    }
+
+    /// The key a previous start generated into the data directory, if there is one.
+    pub fn data_dir_secret_key(&self) -> Result<Option<Secret>, ConfigError> {
+        let path = self.data_dir.join("secret.key");
+        let Ok(existing) = std::fs::read_to_string(&path) else {
+            return Ok(None);
+        };
+        let existing = existing.trim();
+        if existing.len() < MIN_SECRET_BYTES {
+            return Err(err(format!(
+                "{} is shorter than {MIN_SECRET_BYTES} bytes",
+                path.display()
+            )));
+        }
+        Ok(Some(Secret::new(existing)))
+    }
+
+    /// A fresh random signing key (hex of 32 random bytes).
+    pub fn generate_secret_key() -> Secret {
+        Secret::new(hex::encode(rand::random::<[u8; 32]>()))
     }
 
     pub fn database_backend(&self) -> &'static str {

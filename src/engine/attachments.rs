@@ -1,5 +1,8 @@
-//! Attachment bytes on disk (under `DATA_DIR/attachments`) and the wire form of an attachment.
-//! Upload and preview URLs come from the door (`AttachmentLinks`), which knows how to sign them.
+//! Attachments' bytes and their wire form: the upload and the preview (the door only checks
+//! the signed link and speaks HTTP), quotas and the reclamation sweep. The bytes live in the
+//! database on Postgres, so any server process can serve a preview, and under
+//! `DATA_DIR/attachments` on SQLite, whose one process owns the data directory. Upload and
+//! preview URLs come from the door (`AttachmentLinks`), which knows how to sign them.
 
 use super::Engine;
 use crate::error::AppError;
@@ -85,6 +88,136 @@ pub(super) async fn check_quota(engine: &Engine, user_id: &str, size: u64) -> Re
     Ok(())
 }
 
+/// An uploaded attachment's bytes, as a preview serves them.
+#[derive(Debug)]
+pub struct AttachmentContent {
+    pub mime_type: String,
+    pub bytes: Vec<u8>,
+}
+
+fn not_found(attachment_id: &str) -> AppError {
+    AppError::NotFound(format!("attachment {attachment_id} not found"))
+}
+
+fn already_uploaded(attachment_id: &str) -> AppError {
+    AppError::Conflict(format!(
+        "attachment {attachment_id} is already uploaded; create a new attachment to send another file"
+    ))
+}
+
+impl Engine {
+    /// The user's attachment that still waits for its bytes: 404 when it is not theirs, 409
+    /// once uploaded. The door asks before reading an upload's body.
+    pub async fn attachment_awaiting_upload(
+        &self,
+        user_id: &str,
+        attachment_id: &str,
+    ) -> Result<AttachmentRecord, AppError> {
+        let record = self
+            .inner
+            .store
+            .get_attachment(user_id, attachment_id)
+            .await?
+            .ok_or_else(|| not_found(attachment_id))?;
+        if record.uploaded {
+            return Err(already_uploaded(attachment_id));
+        }
+        Ok(record)
+    }
+
+    /// Stores the bytes of the user's attachment (once: then 409) and answers the uploaded
+    /// attachment, its links built on `base_url`.
+    pub async fn upload_attachment(
+        &self,
+        user_id: &str,
+        attachment_id: &str,
+        bytes: &[u8],
+        base_url: &str,
+    ) -> Result<Attachment, AppError> {
+        let mut record = self
+            .attachment_awaiting_upload(user_id, attachment_id)
+            .await?;
+        if bytes.len() as i64 > record.size_bytes {
+            return Err(AppError::BadRequest(format!(
+                "the file has {} bytes but {} were announced",
+                bytes.len(),
+                record.size_bytes
+            )));
+        }
+        let stored = match &self.inner.cluster {
+            // Bytes and the uploaded mark in one transaction: a racing second upload finds it
+            // marked and writes nothing.
+            Some(cluster) => {
+                cluster
+                    .put_attachment_bytes(user_id, attachment_id, bytes)
+                    .await?
+            }
+            None => {
+                self.inner
+                    .files
+                    .write(attachment_id, bytes)
+                    .await
+                    .map_err(AppError::internal)?;
+                self.inner
+                    .store
+                    .mark_attachment_uploaded(user_id, attachment_id)
+                    .await?
+            }
+        };
+        if !stored {
+            return Err(already_uploaded(attachment_id));
+        }
+        record.uploaded = true;
+        Ok(to_wire(&record, self.inner.links.as_ref(), base_url))
+    }
+
+    /// The bytes of the user's uploaded attachment, for its preview.
+    pub async fn attachment_content(
+        &self,
+        user_id: &str,
+        attachment_id: &str,
+    ) -> Result<AttachmentContent, AppError> {
+        let record = self
+            .inner
+            .store
+            .get_attachment(user_id, attachment_id)
+            .await?
+            .filter(|r| r.uploaded)
+            .ok_or_else(|| not_found(attachment_id))?;
+        let bytes = match &self.inner.cluster {
+            Some(cluster) => cluster.attachment_bytes(user_id, attachment_id).await?,
+            None => self.inner.files.read(attachment_id).await.ok(),
+        }
+        .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id} has no content")))?;
+        Ok(AttachmentContent {
+            mime_type: record.mime_type,
+            bytes,
+        })
+    }
+
+    /// Deletes the user's attachment: the bytes first, then the row, so a failure never
+    /// leaves bytes nobody can find. `false` when it was not theirs.
+    pub(super) async fn delete_attachment(
+        &self,
+        user_id: &str,
+        attachment_id: &str,
+    ) -> Result<bool, AppError> {
+        // In the database the bytes go with the row (foreign key, ON DELETE CASCADE).
+        if self.inner.cluster.is_none() {
+            self.inner
+                .files
+                .delete(attachment_id)
+                .await
+                .map_err(AppError::internal)?;
+        }
+        Ok(self
+            .inner
+            .store
+            .delete_attachment(user_id, attachment_id)
+            .await?)
+    }
+}
+
 /// Rows the reclamation sweep reads at a time.
 const RECLAIM_BATCH: u32 = 256;
 
@@ -101,12 +234,7 @@ impl Engine {
             let batch = store.unclaimed_attachments(cutoff, RECLAIM_BATCH).await?;
             let full = batch.len() == RECLAIM_BATCH as usize;
             for record in batch {
-                self.inner
-                    .files
-                    .delete(&record.id)
-                    .await
-                    .map_err(AppError::internal)?;
-                if store.delete_attachment(&record.user_id, &record.id).await? {
+                if self.delete_attachment(&record.user_id, &record.id).await? {
                     removed += 1;
                 }
             }

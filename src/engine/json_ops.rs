@@ -310,18 +310,13 @@ async fn delete_attachment(
     p: DeleteAttachmentParams,
 ) -> Result<String, AppError> {
     let id = &p.attachment_id;
-    let store = &engine.inner.store;
-    if store.get_attachment(user, id).await?.is_none() {
+    if engine.inner.store.get_attachment(user, id).await?.is_none() {
         return Err(AppError::NotFound(format!("attachment {id} not found")));
     }
-    // Bytes first, then the metadata, so a failure never leaves orphaned bytes unlisted.
-    engine
-        .inner
-        .files
-        .delete(id)
-        .await
-        .map_err(AppError::internal)?;
-    store.delete_attachment(user, id).await?;
+    // The ownership check comes first: the bytes are deleted by id.
+    if !engine.delete_attachment(user, id).await? {
+        return Err(AppError::NotFound(format!("attachment {id} not found")));
+    }
     json(&Empty)
 }
 

@@ -8,9 +8,11 @@
 
 mod attachments;
 mod convert;
+mod health;
 mod json_ops;
 mod scripted;
 mod seams;
+mod shared;
 mod streams;
 mod turn;
 mod writer;
@@ -20,7 +22,10 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
-pub use attachments::{to_wire as attachment_wire, AttachmentFiles, AttachmentLinks};
+pub use attachments::{
+    to_wire as attachment_wire, AttachmentContent, AttachmentFiles, AttachmentLinks,
+};
+pub use health::{DatabaseCheck, NotReady};
 pub use scripted::{ConfirmAction, CountAction, ScriptedResponder, CONFIRM_ACTION, COUNT_ACTION};
 pub use seams::{
     ActionError, ActionRegistry, RegisteredAction, Responder, StreamedAction, SyncAction,
@@ -182,6 +187,13 @@ struct Inner {
     next_turn_id: AtomicU64,
     /// Set by `drain`: new turns are refused while the running ones finish.
     draining: AtomicBool,
+    /// Postgres: what the processes sharing the database coordinate through (attachment
+    /// bytes, periodic task claims); `None` on SQLite.
+    cluster: Option<crate::store::Cluster>,
+    /// Postgres: Stop for turns other processes run.
+    stop_bus: Option<Arc<shared::StopBus>>,
+    /// Ends the engine's background listener when the engine goes.
+    _listener: tokio_util::sync::DropGuard,
 }
 
 #[derive(Clone)]
@@ -202,7 +214,10 @@ impl Engine {
     /// Builds the engine and starts its writer task (needs a Tokio runtime).
     pub fn new(parts: EngineParts) -> Self {
         let writer = WriteQueue::start(parts.store.clone());
-        Engine {
+        let cluster = parts.store.cluster();
+        let stop_bus = cluster.clone().map(shared::StopBus::new);
+        let listener = CancellationToken::new();
+        let engine = Engine {
             inner: Arc::new(Inner {
                 store: parts.store,
                 writer,
@@ -217,10 +232,20 @@ impl Engine {
                 running: Mutex::new(HashMap::new()),
                 next_turn_id: AtomicU64::new(1),
                 draining: AtomicBool::new(false),
+                cluster,
+                stop_bus: stop_bus.clone(),
+                _listener: listener.clone().drop_guard(),
             }),
+        };
+        if let Some(bus) = stop_bus {
+            tokio::spawn(shared::listen(bus, Arc::downgrade(&engine.inner), listener));
         }
+        engine
     }
 
+    /// The store, for tests that check what was saved. The doors never reach past the
+    /// engine to it.
+    #[cfg(test)]
     pub fn store(&self) -> &SharedStore {
         &self.inner.store
     }
@@ -272,7 +297,8 @@ impl Engine {
     }
 
     /// Stops the running turns of a thread (the stop button): their partial answers are kept.
-    /// Returns whether a turn was running.
+    /// Returns whether a turn was running. On Postgres a turn another process runs is
+    /// stopped too (`shared.rs`).
     pub async fn cancel_turn(&self, user_id: &str, thread_id: &str) -> Result<bool, AppError> {
         if self.cancel_running(user_id, thread_id) {
             return Ok(true);
@@ -286,7 +312,10 @@ impl Engine {
         {
             return Err(AppError::NotFound(format!("thread {thread_id} not found")));
         }
-        Ok(false)
+        match &self.inner.stop_bus {
+            Some(bus) => bus.stop_elsewhere(user_id, thread_id).await,
+            None => Ok(false),
+        }
     }
 
     /// Cancels every running turn of the user's thread; whether there was one.

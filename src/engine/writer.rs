@@ -140,6 +140,11 @@ impl WriteQueue {
         ack
     }
 
+    /// Whether the writer task still takes writes (readiness).
+    pub fn is_running(&self) -> bool {
+        !self.tx.is_closed()
+    }
+
     /// Waits until everything queued so far has been committed (or has failed).
     pub async fn flush(&self) {
         let _ = self.submit(Vec::new()).await;

@@ -105,12 +105,29 @@ impl Settler {
     }
 
     /// Runs passes every `interval` until the task is aborted; the first pass runs at once.
+    /// Processes sharing a Postgres database take turns: one pass per interval among them
+    /// (each bet's claim keeps passes that overlap anyway from grading twice).
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(self.config.interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let cluster = self.store.cluster();
             loop {
                 tick.tick().await;
+                if let Some(cluster) = &cluster {
+                    match cluster
+                        .claim_periodic("settlement", self.config.interval)
+                        .await
+                    {
+                        Ok(true) => {}
+                        Ok(false) => continue,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "settlement: cannot claim this pass");
+                            continue;
+                        }
+                    }
+                }
+                metrics::counter!("pl_background_runs_total", "task" => "settlement").increment(1);
                 match self.run_once().await {
                     Ok(r) if r.claimed > 0 => tracing::info!(
                         claimed = r.claimed,

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::ProviderError;
 use super::model::*;
+use super::shared_cache::{self, SharedCache};
 use super::{GameLogProvider, OddsProvider, ProviderResult, SearchProvider, StatsProvider};
 
 /// How long each kind of answer stays fresh.
@@ -89,13 +90,16 @@ where
     }
 }
 
-/// Caches every [`OddsProvider`] method separately.
+/// Caches every [`OddsProvider`] method separately; behind this process's cache, optionally
+/// one shared by every process on the database (`sharing`).
 pub struct CachedOdds {
     inner: Arc<dyn OddsProvider>,
     sports: TtlCache<(), SportsList>,
     odds: TtlCache<OddsQuery, OddsBoard>,
     event_odds: TtlCache<EventOddsQuery, OddsEvent>,
     scores: TtlCache<ScoresQuery, Scoreboard>,
+    ttls: CacheTtls,
+    shared: Option<Arc<dyn SharedCache>>,
 }
 
 impl CachedOdds {
@@ -106,7 +110,20 @@ impl CachedOdds {
             odds: TtlCache::new(ttls.odds),
             event_odds: TtlCache::new(ttls.event_odds),
             scores: TtlCache::new(ttls.scores),
+            ttls: ttls.clone(),
+            shared: None,
         }
+    }
+
+    /// Misses of this process's cache look in `shared` before asking the provider.
+    pub fn sharing(mut self, shared: Option<Arc<dyn SharedCache>>) -> Self {
+        self.shared = shared;
+        self
+    }
+
+    /// The shared key of this provider's answer to `query`.
+    fn key<Q: serde::Serialize>(&self, method: &str, query: &Q) -> String {
+        shared_cache::key(self.inner.name(), method, query)
     }
 }
 
@@ -119,7 +136,13 @@ impl OddsProvider for CachedOdds {
         self.inner.now()
     }
     async fn sports(&self) -> ProviderResult<SportsList> {
-        self.sports.get_or_fetch((), self.inner.sports()).await
+        let fetch = shared_cache::through(
+            self.shared.as_ref(),
+            self.key("sports", &()),
+            self.ttls.sports,
+            self.inner.sports(),
+        );
+        self.sports.get_or_fetch((), fetch).await
     }
     async fn odds(&self, query: &OddsQuery) -> ProviderResult<OddsBoard> {
         // No provider filters by team server-side, so one cached board per request serves
@@ -130,14 +153,24 @@ impl OddsProvider for CachedOdds {
             ..query.clone()
         };
         // A re-quote at lock-in must see the market now, not the snapshot the slip came from.
+        let key = self.key("odds", &upstream);
         let board = if query.fresh {
-            self.odds
+            let board = self
+                .odds
                 .refresh(upstream.clone(), self.inner.odds(&upstream))
-                .await?
+                .await?;
+            if let Some(shared) = &self.shared {
+                shared_cache::share(shared, &key, self.ttls.odds, &board).await;
+            }
+            board
         } else {
-            self.odds
-                .get_or_fetch(upstream.clone(), self.inner.odds(&upstream))
-                .await?
+            let fetch = shared_cache::through(
+                self.shared.as_ref(),
+                key,
+                self.ttls.odds,
+                self.inner.odds(&upstream),
+            );
+            self.odds.get_or_fetch(upstream.clone(), fetch).await?
         };
         Ok(super::odds_api::board(
             query,
@@ -146,14 +179,22 @@ impl OddsProvider for CachedOdds {
         ))
     }
     async fn event_odds(&self, query: &EventOddsQuery) -> ProviderResult<OddsEvent> {
-        self.event_odds
-            .get_or_fetch(query.clone(), self.inner.event_odds(query))
-            .await
+        let fetch = shared_cache::through(
+            self.shared.as_ref(),
+            self.key("event_odds", query),
+            self.ttls.event_odds,
+            self.inner.event_odds(query),
+        );
+        self.event_odds.get_or_fetch(query.clone(), fetch).await
     }
     async fn scores(&self, query: &ScoresQuery) -> ProviderResult<Scoreboard> {
-        self.scores
-            .get_or_fetch(query.clone(), self.inner.scores(query))
-            .await
+        let fetch = shared_cache::through(
+            self.shared.as_ref(),
+            self.key("scores", query),
+            self.ttls.scores,
+            self.inner.scores(query),
+        );
+        self.scores.get_or_fetch(query.clone(), fetch).await
     }
 }
 

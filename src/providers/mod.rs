@@ -26,6 +26,7 @@ pub mod search_brave;
 pub mod search_searxng;
 pub mod search_tavily;
 pub mod set;
+pub mod shared_cache;
 pub mod statmuse;
 pub mod stats_nl;
 pub mod stats_vocab;
@@ -42,6 +43,7 @@ pub use error::ProviderError;
 pub use injuries::{Injury, InjuryProvider, InjuryReport, InjuryStatus};
 pub use model::*;
 pub use set::{ProviderSet, ProvidersConfig, SearchBackend, ToolKind, ToolProviders};
+pub use shared_cache::SharedCache;
 
 pub type ProviderResult<T> = Result<T, ProviderError>;
 

@@ -81,6 +81,9 @@ pub struct ProvidersConfig {
     pub cache_ttls: CacheTtls,
     /// The demo dataset's "now" (`PL_DEMO_CLOCK`); `None` is `demo::DEMO_CLOCK`.
     pub demo_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// A cache every server process shares (Postgres), in front of metered providers (The
+    /// Odds API), so their credits are spent once, not once per process.
+    pub shared_cache: Option<Arc<dyn super::SharedCache>>,
 }
 
 impl From<&crate::config::ProviderEnv> for ProvidersConfig {
@@ -132,6 +135,7 @@ impl Default for ProvidersConfig {
             retry_backoff: Duration::from_secs(1),
             cache_ttls: CacheTtls::default(),
             demo_clock: None,
+            shared_cache: None,
         }
     }
 }
@@ -220,7 +224,7 @@ impl ProviderSet {
             )?;
             odds = odds.push(
                 odds_api::NAME,
-                Arc::new(CachedOdds::new(Arc::new(client), ttl)),
+                Arc::new(CachedOdds::new(Arc::new(client), ttl).sharing(cfg.shared_cache.clone())),
             );
         }
         if let Some(base) = present(&cfg.statmuse_base_url) {

@@ -27,7 +27,10 @@ pub async fn chatkit(
 ) -> Result<Response, AppError> {
     let bytes = read_body(&headers, body, state.config.app.limits.max_body_bytes).await?;
     let request = Engine::parse(&bytes)?;
-    state.limits.admit(&caller, ip, Charge::of(&request))?;
+    state
+        .limits
+        .admit(&caller, ip, Charge::of(&request))
+        .await?;
     let ctx = RequestContext {
         user_id: caller.user_id,
         base_url: state.public_url.to_string(),

@@ -40,7 +40,7 @@ pub async fn guest_cookie(State(state): State<AppState>, request: Request, next:
         .proxies
         .client_ip(request.extensions(), request.headers())
         .0;
-    if let Err(refused) = state.limits.check_new_guest(ip) {
+    if let Err(refused) = state.limits.check_new_guest(ip).await {
         tracing::info!(%ip, "guest budget of this address spent");
         return refused.into_response();
     }

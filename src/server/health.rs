@@ -1,33 +1,23 @@
-//! `GET /health`: the version and a live database check with its latency; 503 when the
-//! database does not answer.
+//! `GET /health` (liveness: cheap, the version and a database round trip for the operator's
+//! eye) and `GET /ready` (readiness for a load balancer: 200 only when this process should get
+//! traffic, else 503 with the reason). Both ask the engine; the door holds no store.
 
 use super::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
-use std::time::Duration;
-
-const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let backend = state.engine.store().backend();
-    let check = tokio::time::timeout(DB_CHECK_TIMEOUT, state.engine.store().ping()).await;
-    let (status, database) = match check {
-        Ok(Ok(latency)) => (
+    let check = state.engine.check_database().await;
+    let (status, database) = match check.latency {
+        Ok(latency) => (
             StatusCode::OK,
-            json!({"backend": backend, "ok": true, "latency_ms": latency.as_secs_f64() * 1000.0}),
+            json!({"backend": check.backend, "ok": true, "latency_ms": latency.as_secs_f64() * 1000.0}),
         ),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "health: database check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"backend": backend, "ok": false, "error": "database unreachable"}),
-            )
-        }
-        Err(_) => (
+        Err(error) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            json!({"backend": backend, "ok": false, "error": "database check timed out"}),
+            json!({"backend": check.backend, "ok": false, "error": error}),
         ),
     };
     let overall = if status == StatusCode::OK {
@@ -43,4 +33,18 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
             "database": database,
         })),
     )
+}
+
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match state.engine.readiness().await {
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Err(not_ready) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({
+                "status": "not_ready",
+                "reason": not_ready.reason(),
+                "message": not_ready.message(),
+            })),
+        ),
+    }
 }

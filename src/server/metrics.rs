@@ -92,6 +92,15 @@ fn describe() {
         "pl_provider_errors_total",
         "Data provider failures by provider and kind"
     );
+    describe_histogram!(
+        "pl_shared_rate_limit_seconds",
+        Unit::Seconds,
+        "Round trip charging a request to the rate limits shared in Postgres"
+    );
+    describe_counter!(
+        "pl_background_runs_total",
+        "Runs of periodic background work by this process, by task"
+    );
 }
 
 /// Counts every request by its route template (never the raw path: ids would explode the

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .join(state.leptos_options.site_pkg_dir.as_ref());
     Router::new()
         .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::render))
         .route("/chatkit", post(chatkit::chatkit))
         .route("/api/chatkit/session", post(session::create_session))
@@ -138,7 +139,7 @@ fn ui_backend(state: &AppState) -> UiBackend {
                 use axum::extract::FromRequestParts;
                 let caller = auth::Caller::from_request_parts(&mut parts, &state).await?;
                 let ip = state.proxies.client_ip(&parts.extensions, &parts.headers).0;
-                state.limits.admit(&caller, ip, charge)?;
+                state.limits.admit(&caller, ip, charge).await?;
                 Ok(RequestContext {
                     user_id: caller.user_id,
                     base_url: state.public_url.to_string(),
@@ -169,14 +170,7 @@ pub async fn serve_until(
             tracing::warn!("TCP_NODELAY: {e}");
         }
     });
-    let limits = state.limits.clone();
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
-            limits.forget_idle();
-        }
-    });
+    tokio::spawn(forget_idle_budgets(state.clone()));
     tokio::spawn(reclaim_attachments(state.clone()));
     let engine = state.engine.clone();
     let drain = Duration::from_secs(state.config.app.shutdown.drain_secs);
@@ -216,14 +210,49 @@ pub async fn serve_until(
     }
 }
 
-/// The periodic sweep that removes attachments no thread holds once they are old enough.
+/// Every minute, forgets rate-limit keys whose budget is full again (one process does it per
+/// minute when they share Postgres).
+async fn forget_idle_budgets(state: AppState) {
+    let period = Duration::from_secs(60);
+    let mut every_minute = tokio::time::interval(period);
+    loop {
+        every_minute.tick().await;
+        let forgotten = async {
+            if state
+                .engine
+                .claim_periodic("forget_idle_budgets", period)
+                .await?
+            {
+                state.limits.forget_idle().await?;
+            }
+            Ok::<_, crate::error::AppError>(())
+        };
+        if let Err(e) = forgotten.await {
+            tracing::warn!(error = %e, "forgetting idle rate-limit keys failed; retrying later");
+        }
+    }
+}
+
+/// The periodic sweep that removes attachments no thread holds once they are old enough; one
+/// process sweeps per interval when several share Postgres.
 async fn reclaim_attachments(state: AppState) {
     let limits = &state.config.app.limits;
     let ttl = Duration::from_secs(limits.unclaimed_attachment_ttl_secs);
-    let mut every = tokio::time::interval(Duration::from_secs(limits.reclaim_interval_secs));
+    let interval = Duration::from_secs(limits.reclaim_interval_secs);
+    let mut every = tokio::time::interval(interval);
     loop {
         every.tick().await;
-        match state.engine.reclaim_attachments(ttl).await {
+        let swept = async {
+            if !state
+                .engine
+                .claim_periodic("reclaim_attachments", interval)
+                .await?
+            {
+                return Ok(0);
+            }
+            state.engine.reclaim_attachments(ttl).await
+        };
+        match swept.await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "reclaimed unclaimed attachments"),
             Err(e) => tracing::warn!(error = %e, "attachment reclamation failed; retrying later"),

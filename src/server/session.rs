@@ -19,12 +19,12 @@ pub async fn create_session(
     headers: HeaderMap,
     MaybeCaller(caller): MaybeCaller,
 ) -> Result<Response, AppError> {
-    state.limits.check_session(ip)?;
+    state.limits.check_session(ip).await?;
     let jar = state.auth.cookie_jar(&headers);
     let (caller, jar) = match caller {
         Some(caller) => (caller, jar),
         None if state.auth.guests_allowed => {
-            state.limits.check_new_guest(ip)?;
+            state.limits.check_new_guest(ip).await?;
             state.auth.new_guest(jar)
         }
         None => return Err(AppError::Unauthorized("sign in first".into())),

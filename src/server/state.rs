@@ -17,7 +17,6 @@ pub struct AppState {
     pub engine: Engine,
     pub auth: Arc<Auth>,
     pub limits: RateLimits,
-    pub attachment_files: AttachmentFiles,
     /// The origin clients reach the server at, for attachment links (`PL_PUBLIC_URL`).
     pub public_url: Arc<str>,
     pub proxies: Arc<TrustedProxies>,
@@ -57,12 +56,14 @@ impl AppState {
             None => format!("http://{}", parts.leptos_options.site_addr).into(),
         };
         let limits = &config.app.limits;
+        let rate_limits = RateLimits::new(limits, parts.store.cluster());
+        // Attachment bytes go here on SQLite; on Postgres the engine keeps them in the database.
         let attachment_files = AttachmentFiles::new(&config.data_dir);
         let engine = Engine::new(crate::engine::EngineParts {
             store: parts.store,
             responder: parts.responder,
             actions: parts.actions,
-            files: attachment_files.clone(),
+            files: attachment_files,
             links: Arc::new(super::SignedLinks(auth.clone())),
             limits: crate::engine::EngineLimits {
                 attachment_max_bytes: limits.attachment_max_bytes,
@@ -74,13 +75,12 @@ impl AppState {
         });
         AppState {
             leptos_options: Arc::new(parts.leptos_options),
-            limits: RateLimits::new(limits),
+            limits: rate_limits,
             // The config check has validated every entry.
             proxies: Arc::new(TrustedProxies::parse(&limits.trusted_proxies).unwrap_or_default()),
             config,
             engine,
             auth,
-            attachment_files,
             public_url,
         }
     }

@@ -47,15 +47,11 @@ pub async fn upload(
     let user_id = state
         .auth
         .verify_attachment(LinkPurpose::Upload, &link.token, &attachment_id)?;
-    let mut record = state
+    // 404 or 409 before the body is read.
+    state
         .engine
-        .store()
-        .get_attachment(&user_id, &attachment_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id} not found")))?;
-    if record.uploaded {
-        return Err(already_uploaded(&attachment_id));
-    }
+        .attachment_awaiting_upload(&user_id, &attachment_id)
+        .await?;
     let mut bytes = None;
     while let Some(field) = form
         .next_field()
@@ -71,39 +67,11 @@ pub async fn upload(
     }
     let bytes =
         bytes.ok_or_else(|| AppError::InvalidRequest("the upload has no `file` field".into()))?;
-    if bytes.len() as i64 > record.size_bytes {
-        return Err(AppError::BadRequest(format!(
-            "the file has {} bytes but {} were announced",
-            bytes.len(),
-            record.size_bytes
-        )));
-    }
-    state
-        .attachment_files
-        .write(&attachment_id, &bytes)
-        .await
-        .map_err(AppError::internal)?;
-    if !state
+    let attachment = state
         .engine
-        .store()
-        .mark_attachment_uploaded(&user_id, &attachment_id)
-        .await?
-    {
-        return Err(already_uploaded(&attachment_id));
-    }
-    record.uploaded = true;
-    let attachment = crate::engine::attachment_wire(
-        &record,
-        &SignedLinks(state.auth.clone()),
-        &state.public_url,
-    );
+        .upload_attachment(&user_id, &attachment_id, &bytes, &state.public_url)
+        .await?;
     Ok(axum::Json(attachment).into_response())
-}
-
-fn already_uploaded(attachment_id: &str) -> AppError {
-    AppError::Conflict(format!(
-        "attachment {attachment_id} is already uploaded; create a new attachment to send another file"
-    ))
 }
 
 /// Serves the bytes for previews, inertly: never sniffed, never run as a page.
@@ -116,21 +84,14 @@ pub async fn content(
         state
             .auth
             .verify_attachment(LinkPurpose::Preview, &link.token, &attachment_id)?;
-    let record = state
+    let content = state
         .engine
-        .store()
-        .get_attachment(&user_id, &attachment_id)
-        .await?
-        .filter(|r| r.uploaded)
-        .ok_or_else(|| AppError::NotFound(format!("attachment {attachment_id} not found")))?;
-    let bytes = state
-        .attachment_files
-        .read(&attachment_id)
-        .await
-        .map_err(|_| AppError::NotFound(format!("attachment {attachment_id} has no content")))?;
-    let mut response = bytes.into_response();
+        .attachment_content(&user_id, &attachment_id)
+        .await?;
+    let mime_type = content.mime_type;
+    let mut response = content.bytes.into_response();
     let headers = response.headers_mut();
-    if let Ok(mime) = HeaderValue::from_str(&record.mime_type) {
+    if let Ok(mime) = HeaderValue::from_str(&mime_type) {
         headers.insert(header::CONTENT_TYPE, mime);
     }
     headers.insert(

@@ -7,15 +7,18 @@
 //! ownership and paging exact. Every method takes the caller's user id and treats another
 //! user's rows exactly like absent ones.
 
+pub mod cluster;
 mod ledger;
 mod ledger_sql;
 mod net_writes;
 mod records;
+mod schema;
 mod sql_store;
 #[cfg(test)]
 mod suite;
 mod user_ledger;
 
+pub use cluster::Cluster;
 pub use ledger::*;
 pub use records::*;
 pub use sql_store::{connect, PostgresStore, SqliteStore};
@@ -99,6 +102,11 @@ pub trait Store: LedgerStore + Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Round trip to the database; the latency is reported by /health.
     async fn ping(&self) -> StoreResult<Duration>;
+    /// Whether the database carries this binary's migrations (readiness).
+    async fn schema_is_current(&self) -> StoreResult<bool>;
+    /// What processes sharing the database coordinate through: Postgres only (a SQLite file
+    /// has one server process).
+    fn cluster(&self) -> Option<Cluster>;
 
     async fn create_thread(&self, thread: &ThreadRecord) -> StoreResult<()>;
     async fn get_thread(&self, user_id: &str, thread_id: &str)

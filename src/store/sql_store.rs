@@ -7,6 +7,7 @@
 use super::net_writes::{
     net_effect, power_of_two_runs, values_list, Placeholders, MAX_ROWS, ROW_SIZES,
 };
+use super::schema::{latest_version, Dialect, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use super::*;
 use crate::ids::micros_to_time;
 use sqlx::postgres::PgPoolOptions;
@@ -33,7 +34,7 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SharedStore
             .acquire_timeout(CONNECT_TIMEOUT)
             .connect(url)
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        POSTGRES_MIGRATIONS.run(&pool).await?;
         Ok(Arc::new(PostgresStore { pool }))
     } else {
         let options = SqliteConnectOptions::from_str(url)?
@@ -47,7 +48,7 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<SharedStore
             .acquire_timeout(CONNECT_TIMEOUT)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
         Ok(Arc::new(SqliteStore { pool }))
     }
 }
@@ -467,6 +468,20 @@ macro_rules! sql_store {
                 let started = Instant::now();
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
                 Ok(started.elapsed())
+            }
+
+            async fn schema_is_current(&self) -> StoreResult<bool> {
+                let applied: Option<i64> = sqlx::query_scalar(
+                    "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                let latest = latest_version(<sqlx::Pool<$db> as Dialect>::migrations());
+                Ok(applied.unwrap_or(0) >= latest)
+            }
+
+            fn cluster(&self) -> Option<Cluster> {
+                self.pool.cluster()
             }
 
             async fn create_thread(&self, thread: &ThreadRecord) -> StoreResult<()> {

@@ -8,6 +8,7 @@ mod fuzz;
 mod headers;
 mod metrics;
 mod page_door;
+mod ready;
 mod seed_prompts;
 mod server;
 mod tokens;
@@ -416,6 +417,8 @@ async fn health_is_503_when_the_database_is_lost() {
         .unwrap();
     assert_eq!(healthy["database"]["backend"], "postgres");
     assert_eq!(healthy["status"], "ok");
+    // Minted while the database is there: on Postgres the session budget is counted in it.
+    let secret = s.session().await;
 
     database.drop_database().await;
     let response = s.client.get(s.url("/health")).send().await.unwrap();
@@ -428,8 +431,16 @@ async fn health_is_503_when_the_database_is_lost() {
         "no driver detail leaks"
     );
 
-    // A turn or a listing now is a clear, retryable 503, not a 500 or a broken stream.
-    let secret = s.session().await;
+    // A turn, a listing or a new session now is a clear, retryable 503, not a 500 or a
+    // broken stream.
+    let minted = s
+        .client
+        .post(s.url("/api/chatkit/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minted.status(), 503);
+    assert!(minted.headers().contains_key(header::RETRY_AFTER));
     for body in [
         json!({"type": "threads.create", "params": {"input": input("Lakers tonight?")}}),
         json!({"type": "threads.list", "params": {}}),

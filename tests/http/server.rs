@@ -70,7 +70,7 @@ impl TestServer {
             .unwrap();
         let (responder, actions) = match answering {
             Answering::Scripted => professor_lock::engine::scripted_parts(),
-            Answering::Agent => professor_lock::startup::answering_parts(&config).unwrap(),
+            Answering::Agent => professor_lock::startup::answering_parts(&config, &store).unwrap(),
             Answering::With(responder) => (responder, ActionRegistry::default()),
         };
         // A site folder with stand-ins for the built assets, so static serving is tested too.

@@ -400,3 +400,52 @@ async fn gzip_bodies_are_decoded() {
     let asked = server.last().headers.get("accept-encoding").cloned();
     assert!(asked.is_some_and(|v| v.to_str().unwrap_or_default().contains("gzip")));
 }
+
+/// What Postgres is to the server processes: one cache they all read and fill.
+#[derive(Default)]
+struct MemoryShared(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+#[async_trait::async_trait]
+impl crate::providers::SharedCache for MemoryShared {
+    async fn get(&self, key: &str) -> Option<String> {
+        self.0.lock().unwrap().get(key).cloned()
+    }
+    async fn put(&self, key: &str, value: &str, _ttl: std::time::Duration) {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(key.to_owned(), value.to_owned());
+    }
+}
+
+#[tokio::test]
+async fn processes_sharing_a_cache_spend_one_request_per_answer() {
+    let router = Router::new().route("/v4/sports/basketball_nba/odds", fixed(200, QUOTA, ODDS));
+    let server = MockServer::start(router).await;
+    let shared: Arc<dyn crate::providers::SharedCache> = Arc::new(MemoryShared::default());
+    // Two processes: each its own client and its own cache, one shared cache.
+    let process = || {
+        CachedOdds::new(Arc::new(client(&server)), &CacheTtls::default())
+            .sharing(Some(shared.clone()))
+    };
+    let (a, b) = (process(), process());
+    let on_a = a.odds(&OddsQuery::new(Sport::Nba)).await.expect("odds");
+    let on_b = b.odds(&OddsQuery::new(Sport::Nba)).await.expect("odds");
+    assert_eq!(on_a, on_b, "the same answer, with its as-of time");
+    assert_eq!(server.hits(), 1, "B is served from what A fetched");
+
+    // A re-quote reaches the provider and refreshes what the others read.
+    let fresh = OddsQuery {
+        fresh: true,
+        ..OddsQuery::new(Sport::Nba)
+    };
+    b.odds(&fresh).await.expect("odds");
+    assert_eq!(server.hits(), 2);
+    let alone = CachedOdds::new(Arc::new(client(&server)), &CacheTtls::default());
+    alone.odds(&OddsQuery::new(Sport::Nba)).await.expect("odds");
+    assert_eq!(
+        server.hits(),
+        3,
+        "without the shared cache a process asks for itself"
+    );
+}

@@ -156,16 +156,15 @@ impl Chat {
                 ListThreadsParams {
                     limit: Some(THREADS_PAGE),
                     order: SortOrder::Desc,
-                    after: after.clone(),
+                    after,
                 }
                 .into(),
             );
             match call_json::<Page<Thread>>(request).await {
                 Ok(page) => {
+                    // Merged, never replaced: a thread this page created or renamed while the
+                    // list was loading is newer than the server's copy in the answer.
                     self.threads.update(|list| {
-                        if after.is_none() {
-                            list.clear();
-                        }
                         for thread in page.data {
                             if !list.iter().any(|t| t.id == thread.id) {
                                 list.push(thread);

@@ -101,6 +101,9 @@ test("the slip computes as you type, explains bad stakes and locks in once", asy
   await page.locator("[data-sport-filter=nba]").click();
   await expect(page).toHaveURL(/status=open&sport=nba/);
   await expect(page.locator("#bet-list [data-bet]")).toHaveCount(1);
+  // Exactly the chosen chips are marked current.
+  await expect(page.locator("[data-status-filter][aria-current=page]")).toHaveText(["Open"]);
+  await expect(page.locator("[data-sport-filter][aria-current=page]")).toHaveText(["NBA"]);
   await page.screenshot({ path: "screenshots/desktop-bets.png", fullPage: true });
   expect(errors).toEqual([]);
 });

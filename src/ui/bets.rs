@@ -13,7 +13,6 @@ use super::header::{Header, Section};
 use super::page::Disclaimer;
 use crate::domain::{BetStatus, Cents};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 /// `+$74.07`, `-$100.00`.
@@ -96,15 +95,16 @@ fn Ledger() -> impl IntoView {
     }
 }
 
-/// The filters as links (the address holds them, so a reload keeps them).
+/// The filters as links (the address holds them, so a reload keeps them). Plain anchors: the
+/// router still navigates them in place, and `A` would mark every chip of this path current.
 fn filters(sports: Vec<String>, status: Memo<StatusFilter>, sport: Memo<String>) -> impl IntoView {
     let chip = "rounded-full border border-slate-700 px-3 py-1 text-sm text-slate-200 hover:bg-slate-800 aria-[current=page]:border-emerald-500 aria-[current=page]:bg-emerald-900/50";
     let status_links = StatusFilter::ALL
         .into_iter()
         .map(|f| {
             view! {
-                <A href=move || bets_href(f, &sport.get()) attr:class=chip attr:data-status-filter=f.key()
-                    attr:aria-current=move || (status.get() == f).then_some("page")>{f.label()}</A>
+                <a href=move || bets_href(f, &sport.get()) class=chip data-status-filter=f.key()
+                    aria-current=move || (status.get() == f).then_some("page")>{f.label()}</a>
             }
         })
         .collect_view();
@@ -119,8 +119,8 @@ fn filters(sports: Vec<String>, status: Memo<StatusFilter>, sport: Memo<String>)
             let current = key.clone();
             let data = key.clone();
             view! {
-                <A href=move || bets_href(status.get(), &key) attr:class=chip attr:data-sport-filter=data
-                    attr:aria-current=move || (sport.get() == current).then_some("page")>{label}</A>
+                <a href=move || bets_href(status.get(), &key) class=chip data-sport-filter=data
+                    aria-current=move || (sport.get() == current).then_some("page")>{label}</a>
             }
         })
         .collect_view();

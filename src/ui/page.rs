@@ -205,6 +205,9 @@ fn item_view(shown: Shown, chat: Chat) -> AnyView {
     }
 }
 
+const THUMB_UP: &str = "M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3";
+const THUMB_DOWN: &str = "M10 15v4a3 3 0 0 0 3 3l4-9V2H5.72a2 2 0 0 0-2 1.7l-1.38 9a2 2 0 0 0 2 2.3zm7-13h2.67A2.31 2.31 0 0 1 22 4v7a2.31 2.31 0 0 1-2.33 2H17";
+
 /// Copy, thumbs up and thumbs down under an answer.
 #[component]
 fn AnswerTools(chat: Chat, item_id: String, text: String) -> impl IntoView {
@@ -212,13 +215,17 @@ fn AnswerTools(chat: Chat, item_id: String, text: String) -> impl IntoView {
     let text = StoredValue::new(text);
     let id = StoredValue::new(item_id);
     let given = move || chat.feedback.with(|f| f.get(&id.get_value()).copied());
+    // Drawn, not emoji: a system without an emoji font would show empty boxes.
     let thumb = move |kind: FeedbackKind, label: &'static str, glyph: &'static str| {
         view! {
             <button type="button" aria-label=label data-feedback=kind.as_str()
                 class="rounded-md px-2 py-0.5 hover:bg-slate-800 aria-pressed:bg-slate-700 aria-pressed:text-slate-100"
                 aria-pressed=move || (given() == Some(kind)).to_string()
                 on:click=move |_| chat.give_feedback(id.get_value(), kind)>
-                {glyph}
+                <svg class="h-4 w-4" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"
+                    stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+                    <path d=glyph></path>
+                </svg>
             </button>
         }
     };
@@ -232,8 +239,8 @@ fn AnswerTools(chat: Chat, item_id: String, text: String) -> impl IntoView {
                 }>
                 {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>
-            {thumb(FeedbackKind::Positive, "Good answer", "👍")}
-            {thumb(FeedbackKind::Negative, "Bad answer", "👎")}
+            {thumb(FeedbackKind::Positive, "Good answer", THUMB_UP)}
+            {thumb(FeedbackKind::Negative, "Bad answer", THUMB_DOWN)}
         </div>
     }
 }

@@ -137,3 +137,27 @@ test("HTML typed by the user stays text", async ({ page }) => {
   // The thread list shows the title (the message) as text too.
   await expect(page.locator("#thread-list [data-thread]").first()).toContainText("<img");
 });
+
+test("the thread list pages past its first 20 threads", async ({ page }) => {
+  await page.goto("/professor-lock");
+  await ready(page);
+  // 21 threads through the page's own door (same cookie, same engine), oldest first.
+  for (let i = 1; i <= 21; i++) {
+    const response = await page.request.post("/api/ui/chatkit_stream", {
+      data: { request: { type: "threads.create", params: { input: {
+        content: [{ type: "input_text", text: `Thread ${i}` }], attachments: [], inference_options: {},
+      } } } },
+    });
+    expect(response.status()).toBe(200);
+    await response.body();
+  }
+  await page.reload();
+  await ready(page);
+  const listed = page.locator("#thread-list [data-thread]");
+  await expect(listed).toHaveCount(20);
+  await expect(listed.first()).toHaveText("Thread 21");
+  await page.locator("#more-threads").click();
+  await expect(listed).toHaveCount(21);
+  await expect(listed.last()).toHaveText("Thread 1");
+  await expect(page.locator("#more-threads")).toHaveCount(0);
+});

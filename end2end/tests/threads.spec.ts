@@ -161,3 +161,29 @@ test("the thread list pages past its first 20 threads", async ({ page }) => {
   await expect(listed.last()).toHaveText("Thread 1");
   await expect(page.locator("#more-threads")).toHaveCount(0);
 });
+
+test("Escape in the composer stops a running turn", async ({ page }) => {
+  await page.goto("/professor-lock");
+  await ready(page);
+  const input = page.locator("#composer-input");
+  await input.fill("Show me tonight's NBA odds");
+  await input.press("Enter");
+  await expect(page.locator("[data-item=widget]").first()).toContainText("NBA odds");
+  // The next turn is held back, so it is still running when Escape is pressed.
+  await page.route("**/api/ui/chatkit_stream", async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await input.fill("How many points is LeBron averaging?");
+  await input.press("Enter");
+  await expect(page.locator("#composer-stop")).toBeVisible();
+  await expect(page.locator("#composer-send")).toBeDisabled();
+  const cancel = page.waitForRequest((r) => r.url().endsWith("/api/ui/cancel_turn"));
+  await input.press("Escape");
+  const sent = await cancel;
+  expect(sent.postData()).toContain("thread_id=thr_");
+  // The turn ends either way and the composer is free again.
+  await expect(page.locator("#composer-stop")).toHaveCount(0, { timeout: 20_000 });
+  await input.fill("Thanks");
+  await expect(page.locator("#composer-send")).toBeEnabled();
+});

@@ -56,6 +56,7 @@ test.describe("phone, 390 px", () => {
     await expect(drawer).toBeVisible();
     await expect(menu).toHaveAttribute("aria-expanded", "true");
     await expect(page.locator("#new-chat")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Close threads" })).toBeFocused();
     await page.keyboard.press("Escape");
     await expect(drawer).toBeHidden();
     await expect(menu).toBeFocused();

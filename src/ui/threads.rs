@@ -10,6 +10,17 @@ use leptos::prelude::*;
 pub fn ThreadPanel(chat: Chat) -> impl IntoView {
     let open = chat.drawer_open;
     let busy = chat.busy;
+    // An opened drawer takes the keyboard focus (its first control), as a dialog would.
+    let first = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |was_open: Option<bool>| {
+        let now_open = open.get();
+        if now_open && was_open == Some(false) {
+            if let Some(button) = first.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+        now_open
+    });
     view! {
         // The backdrop of the phone drawer: a tap outside the drawer closes it.
         <div id="drawer-backdrop" class="fixed inset-0 z-30 bg-black/60 md:hidden"
@@ -20,7 +31,7 @@ pub fn ThreadPanel(chat: Chat) -> impl IntoView {
             class:hidden=move || !open.get()>
             <div class="mb-2 flex items-center justify-between">
                 <h2 class="text-xs font-semibold uppercase tracking-wider text-slate-400">"Threads"</h2>
-                <button type="button" id="close-drawer" aria-label="Close threads"
+                <button type="button" id="close-drawer" aria-label="Close threads" node_ref=first
                     class="rounded-md px-2 py-1 text-slate-400 hover:bg-slate-800 md:hidden"
                     on:click=move |_| open.set(false)>"✕"</button>
             </div>

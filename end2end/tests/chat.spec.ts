@@ -72,7 +72,12 @@ test("asking, building a parlay and locking it in", async ({ page }) => {
   const listed = page.locator("#thread-list [data-thread]");
   await expect(listed).toHaveCount(1);
   await expect(listed.first()).toHaveText("Show me tonight's NBA odds");
+  // The open thread is in the address, so a reload reopens it.
   await page.reload();
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  await expect(page.locator("[data-item=user_message]")).toHaveCount(3);
+  // A fresh visit starts empty; the list reopens the thread.
+  await page.goto("/professor-lock");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
   await expect(page.locator("[data-item]")).toHaveCount(0);
   await page.locator("#thread-list [data-thread]").first().click();

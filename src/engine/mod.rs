@@ -250,6 +250,12 @@ impl Engine {
         &self.inner.store
     }
 
+    /// The ledger of `user_id`, for the page's own server functions (the caller is
+    /// authenticated by the door; tools and actions get theirs from the turn).
+    pub fn ledger(&self, user_id: &str) -> crate::store::UserLedger {
+        crate::store::UserLedger::new(self.inner.store.clone(), user_id)
+    }
+
     /// Parses a request body (any content type). Errors are 400s naming the problem.
     pub fn parse(body: &[u8]) -> Result<ChatKitRequest, AppError> {
         ChatKitRequest::from_slice(body)

@@ -8,6 +8,8 @@ use leptos::server_fn::codec::{Json, StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
 pub use backend::UiBackend;
+#[cfg(feature = "ssr")]
+pub(super) use backend::{app_state, caller};
 
 /// A streaming request (`threads.create`, `threads.add_user_message`, `threads.custom_action`, …):
 /// its events, one JSON object per line. The turn runs on the server: closing the page loses
@@ -99,6 +101,22 @@ mod backend {
         }
         .await;
         result.map_err(refused)
+    }
+
+    /// Who calls (the same credentials and rules as a chat request, without charging a turn),
+    /// and the app's state, for the account server functions.
+    pub async fn caller() -> Result<(String, crate::server::AppState), ServerFnError> {
+        let (backend, parts) = context()?;
+        let state = app_state()?;
+        let ctx = (backend.admit)(parts, Charge::Nothing)
+            .await
+            .map_err(refused)?;
+        Ok((ctx.user_id, state))
+    }
+
+    pub fn app_state() -> Result<crate::server::AppState, ServerFnError> {
+        use_context::<crate::server::AppState>()
+            .ok_or_else(|| ServerFnError::new("the app state is not configured"))
     }
 
     fn context() -> Result<(UiBackend, Parts), ServerFnError> {

@@ -1,12 +1,19 @@
 //! The browser UI (Leptos components), rendered on the server and hydrated in the browser.
 //! Compiles for both sides: never imports server-only crates.
 
+pub mod account;
+mod bets;
+mod chat;
+mod composer;
 #[cfg(feature = "ssr")]
 mod csp;
 mod door;
+mod header;
+mod live_slip;
 mod markdown;
 mod page;
 mod prices;
+mod threads;
 pub mod transcript;
 mod widget_view;
 
@@ -19,6 +26,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+pub use bets::BetsPage;
 pub use page::ProfessorLockPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -29,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang="en" class="h-full">
             <head>
                 <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content"/>
                 <meta name="color-scheme" content="dark"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -45,6 +53,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Every price on every page follows this (widgets and answers are written in American odds).
+    let (odds_format, set_odds_format) = signal(crate::domain::OddsFormat::American);
+    provide_context(prices::ChosenOddsFormat(odds_format));
+    provide_context(header::OddsToggle(set_odds_format));
     view! {
         <Stylesheet id="leptos" href="/pkg/professor_lock.css"/>
         <Title text="Professor Lock"/>
@@ -52,6 +64,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/professor-lock"/> }/>
                 <Route path=path!("/professor-lock") view=ProfessorLockPage/>
+                <Route path=path!("/professor-lock/bets") view=BetsPage/>
             </Routes>
         </Router>
     }

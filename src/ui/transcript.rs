@@ -84,6 +84,28 @@ impl Transcript {
         transcript
     }
 
+    /// The id of the last user message (what Retry runs again).
+    pub fn last_user_message(&self) -> Option<&str> {
+        self.items
+            .iter()
+            .rev()
+            .find(|s| matches!(s.item, ThreadItem::UserMessage(_)))
+            .map(|s| s.item.id())
+    }
+
+    /// Forgets every item after `item_id`, as the server does on `threads.retry_after_item`
+    /// (it sends no removed events for them).
+    pub fn drop_after(&mut self, item_id: &str) {
+        if let Some(i) = self.items.iter().position(|s| s.item.id() == item_id) {
+            self.items.truncate(i + 1);
+        }
+    }
+
+    /// Whether a failed turn can be run again: there is an error and a message to retry.
+    pub fn can_retry(&self) -> bool {
+        self.error.is_some() && self.thread_id.is_some() && self.last_user_message().is_some()
+    }
+
     /// A new turn starts: clear what belonged to the last one.
     pub fn start_turn(&mut self) {
         self.progress = None;
@@ -234,6 +256,36 @@ mod tests {
         assert_eq!(reopened.thread_id.as_deref(), Some("thr_1"));
         assert_eq!(reopened.title.as_deref(), Some("one"));
         assert_eq!(reopened.items.len(), 1);
+    }
+
+    #[test]
+    fn retry_runs_the_last_user_message_again_and_forgets_what_followed() {
+        let items: Vec<ThreadItem> = serde_json::from_value(json!([
+            {"type": "user_message", "id": "msg_1", "thread_id": "thr_1", "created_at": T,
+             "content": [{"type": "input_text", "text": "one"}], "attachments": [],
+             "inference_options": {}},
+            {"type": "assistant_message", "id": "msg_2", "thread_id": "thr_1", "created_at": T,
+             "content": []},
+            {"type": "user_message", "id": "msg_3", "thread_id": "thr_1", "created_at": T,
+             "content": [{"type": "input_text", "text": "two"}], "attachments": [],
+             "inference_options": {}},
+            {"type": "assistant_message", "id": "msg_4", "thread_id": "thr_1", "created_at": T,
+             "content": []}
+        ]))
+        .unwrap();
+        let mut transcript = Transcript::opened(&thread("thr_1", "t"), items);
+        assert!(!transcript.can_retry(), "nothing failed");
+        transcript.error = Some("the stream broke".into());
+        assert!(transcript.can_retry());
+        assert_eq!(transcript.last_user_message(), Some("msg_3"));
+        transcript.drop_after("msg_3");
+        let ids: Vec<_> = transcript
+            .items
+            .iter()
+            .map(|s| s.item.id().to_owned())
+            .collect();
+        assert_eq!(ids, ["msg_1", "msg_2", "msg_3"]);
+        assert!(!Transcript::default().can_retry());
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! each widget item; inside a `Form` (or a card with `asForm`) they carry the form's values
 //! (spec §10.2).
 
+use super::account::HouseStakeRules;
+use super::live_slip::{self, LiveSlip};
 use super::markdown::MarkdownText;
-use super::prices::priced_text;
+use super::prices::{has_price, priced_text, show_prices, ChosenOddsFormat};
 use crate::protocol::widgets::{
     Badge, BadgeColor, Button, ButtonColor, ButtonStyle, Chart, ListViewItem, Scalar, Series,
     TableRow, XAxis,
@@ -16,6 +18,31 @@ use serde_json::{Map, Value};
 /// Where a widget's actions go: the action, its payload already merged with form values.
 #[derive(Clone, Copy)]
 pub struct WidgetActions(pub Callback<ActionConfig>);
+
+/// A streamed turn is running: streamed actions (Lock It In) wait, so none is sent twice.
+#[derive(Clone, Copy)]
+pub struct TurnRunning(pub Signal<bool>);
+
+/// The house's stake rules once loaded (the slip checks them as the bettor types).
+#[derive(Clone, Copy)]
+pub struct HouseRules(pub Signal<Option<HouseStakeRules>>);
+
+/// The enclosing form's submit action, for a field that confirms itself (the slip's stake).
+#[derive(Clone, Copy)]
+struct FormSubmit {
+    trigger: Trigger,
+    action: StoredValue<Option<ActionConfig>>,
+}
+
+impl FormSubmit {
+    fn fire(self) {
+        self.action.with_value(|a| {
+            if let Some(action) = a {
+                self.trigger.fire(action)
+            }
+        });
+    }
+}
 
 /// The current values of the named controls of the enclosing form.
 #[derive(Clone, Copy)]
@@ -81,6 +108,11 @@ pub fn merge_form_values(payload: Value, values: &Map<String, Value>) -> Value {
 
 #[component]
 pub fn WidgetView(widget: WidgetRoot) -> impl IntoView {
+    // A parlay slip computes its payout as the bettor types (its rows and fields below).
+    if let Some(prices) = live_slip::slip_prices(&widget) {
+        let rules = use_context::<HouseRules>().map_or_else(|| Signal::derive(|| None), |r| r.0);
+        provide_context(LiveSlip::new(prices, rules));
+    }
     match widget {
         WidgetRoot::Card(card) => {
             let as_form = card.as_form == Some(true);
@@ -163,7 +195,10 @@ fn component_view(component: WidgetComponent) -> AnyView {
     use WidgetComponent as C;
     match component {
         C::Box(b) => view! { <div class="flex flex-col gap-2">{children_view(b.children)}</div> }.into_any(),
-        C::Row(r) => view! { <div class="flex flex-wrap items-center gap-2">{children_view(r.children)}</div> }.into_any(),
+        C::Row(r) => match use_context::<LiveSlip>().and_then(|live| live_row(live, &r.children)) {
+            Some(live) => live,
+            None => view! { <div class="flex min-w-0 flex-wrap items-center gap-2">{children_view(r.children)}</div> }.into_any(),
+        },
         C::Col(c) => {
             let grow = c.flex.is_some();
             view! { <div class="flex min-w-0 flex-col gap-0.5" class:flex-1=grow>{children_view(c.children)}</div> }.into_any()
@@ -178,7 +213,10 @@ fn component_view(component: WidgetComponent) -> AnyView {
             view! { <p class="whitespace-pre-wrap text-sm text-slate-100" class:font-semibold=bold>{priced_text(t.value)}</p> }.into_any()
         }
         C::Title(t) => view! { <h3 class="text-base font-semibold text-slate-50">{priced_text(t.value)}</h3> }.into_any(),
-        C::Caption(c) => view! { <p class="text-xs text-slate-400">{priced_text(c.value)}</p> }.into_any(),
+        C::Caption(c) => match use_context::<LiveSlip>().filter(|_| c.value.starts_with(live_slip::PROFIT_PREFIX)) {
+            Some(live) => live_profit(live, c.value),
+            None => view! { <p class="text-xs text-slate-400">{priced_text(c.value)}</p> }.into_any(),
+        },
         C::Markdown(m) => view! { <div class="text-sm text-slate-100"><MarkdownText text=m.value/></div> }.into_any(),
         C::Badge(b) => badge_view(b),
         C::Icon(_) => ().into_any(),
@@ -187,10 +225,13 @@ fn component_view(component: WidgetComponent) -> AnyView {
             view! { <span class="text-xs text-slate-500">{alt}</span> }.into_any()
         }
         C::Chart(chart) => chart_view(chart),
+        // Wide tables scroll inside their card, never the page (phones).
         C::Table(table) => view! {
-            <table class="w-full text-left text-sm" data-widget="Table">
-                <tbody>{table.children.into_iter().map(table_row_view).collect_view()}</tbody>
-            </table>
+            <div class="max-w-full overflow-x-auto">
+                <table class="w-full text-left text-sm" data-widget="Table">
+                    <tbody>{table.children.into_iter().map(table_row_view).collect_view()}</tbody>
+                </table>
+            </div>
         }
         .into_any(),
         C::TableRow(row) => table_row_view(row),
@@ -205,9 +246,14 @@ fn component_view(component: WidgetComponent) -> AnyView {
                     v.insert(name.clone(), Value::String(initial.clone()));
                 });
             }
+            let live = use_context::<LiveSlip>().filter(|_| name == live_slip::STAKE_FIELD);
+            if let Some(live) = live {
+                return stake_input(live, scope, initial, input.placeholder.clone());
+            }
             view! {
                 <input class="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-sm text-slate-100"
                     name=name.clone() value=initial placeholder=input.placeholder.clone().unwrap_or_default()
+                    aria-label=name.clone()
                     on:input=move |ev| if let Some(FormScope(values)) = scope {
                         let value = event_target_value(&ev);
                         values.update(|v| { v.insert(name.clone(), Value::String(value)); });
@@ -227,14 +273,154 @@ fn component_view(component: WidgetComponent) -> AnyView {
 /// A form's body, rendered inside its `FormBox` so submit and controls share its values.
 fn form_view(form: crate::protocol::widgets::Form) -> AnyView {
     let trigger = Trigger::here();
-    let submit = form.on_submit_action.clone();
+    let submit = FormSubmit {
+        trigger,
+        action: StoredValue::new(form.on_submit_action.clone()),
+    };
+    provide_context(submit);
+    let live = use_context::<LiveSlip>();
     view! {
         <form class="flex flex-col gap-2" on:submit=move |ev| {
             ev.prevent_default();
-            if let Some(action) = &submit { trigger.fire(action) }
+            // A stake the slip already explained inline is not sent.
+            if live.is_none_or(|l| l.quote.with_untracked(Result::is_ok)) {
+                submit.fire();
+            }
         }>{children_view(form.children)}</form>
     }
     .into_any()
+}
+
+/// The slip's stake field: every keystroke reprices the slip; a stake that breaks a rule says
+/// why beside the field; leaving the field confirms the stake with the server (its sync action).
+fn stake_input(
+    live: LiveSlip,
+    scope: Option<FormScope>,
+    initial: String,
+    placeholder: Option<String>,
+) -> AnyView {
+    live.stake.set(initial.clone());
+    let submit = use_context::<FormSubmit>();
+    let error_id = format!("stake-error-{}", next_id());
+    let error = move || live.typed.get().then(|| live.quote.get().err()).flatten();
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        if let Some(FormScope(values)) = scope {
+            values.update(|v| {
+                v.insert(
+                    live_slip::STAKE_FIELD.to_owned(),
+                    Value::String(value.clone()),
+                );
+            });
+        }
+        live.stake.set(value);
+        live.typed.set(true);
+    };
+    let on_change = move |_: leptos::ev::Event| {
+        if live.quote.with_untracked(Result::is_ok) {
+            if let Some(submit) = submit {
+                submit.fire();
+            }
+        }
+    };
+    view! {
+        <span class="flex flex-col gap-1">
+            <input class="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-sm text-slate-100 aria-[invalid=true]:border-red-500"
+                name=live_slip::STAKE_FIELD value=initial inputmode="decimal" autocomplete="off"
+                placeholder=placeholder.unwrap_or_default()
+                aria-label="Stake in dollars"
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=error_id.clone()
+                on:input=on_input on:change=on_change/>
+            <span id=error_id class="max-w-56 text-xs text-red-300" data-stake-error="" aria-live="polite">{error}</span>
+        </span>
+    }
+    .into_any()
+}
+
+/// A page-unique number for element ids (labels and descriptions).
+fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The slip's payout and combined-odds rows, computed live once the bettor types; until then
+/// the server's figures (checked against ours).
+fn live_row(live: LiveSlip, children: &[WidgetComponent]) -> Option<AnyView> {
+    let (label, value) = match children {
+        [WidgetComponent::Text(label), WidgetComponent::Spacer(_), WidgetComponent::Text(value)] => {
+            (label.value.clone(), value.value.clone())
+        }
+        _ => return None,
+    };
+    let format = use_context::<ChosenOddsFormat>();
+    let shown: Box<dyn Fn() -> String + Send + Sync> = match label.as_str() {
+        live_slip::PAYOUT_LABEL => {
+            live.check_server_payout(&live.stake.get_untracked(), &value);
+            let server = value.clone();
+            Box::new(move || match (live.typed.get(), live.quote.get()) {
+                (true, Ok(q)) => q.payout.to_string(),
+                (true, Err(_)) => "—".to_owned(),
+                (false, _) => server.clone(),
+            })
+        }
+        live_slip::COMBINED_LABEL => {
+            let server = value.clone();
+            Box::new(move || match (live.typed.get(), live.quote.get()) {
+                (true, Ok(q)) => q.price.as_ref().map_or_else(
+                    || "—".to_owned(),
+                    |p| {
+                        let chosen =
+                            format.map_or(crate::domain::OddsFormat::American, |f| f.0.get());
+                        crate::domain::format_odds(p, chosen)
+                    },
+                ),
+                _ => server.clone(),
+            })
+        }
+        _ => return None,
+    };
+    // The server's text is American; it follows the odds toggle like every price.
+    let typed = live.typed;
+    let value_view = move || {
+        let text = shown();
+        match format {
+            Some(ChosenOddsFormat(f)) if !typed.get() && has_price(&text) => {
+                show_prices(&text, f.get())
+            }
+            _ => text,
+        }
+    };
+    let key = label.to_lowercase().replace(' ', "-");
+    Some(
+        view! {
+            <div class="flex min-w-0 flex-wrap items-center gap-2" data-live=key>
+                <p class="whitespace-pre-wrap text-sm text-slate-100">{label}</p>
+                <div class="flex-1"></div>
+                <p class="text-sm font-semibold text-slate-100" aria-live="polite">{value_view}</p>
+            </div>
+        }
+        .into_any(),
+    )
+}
+
+/// `Profit $X if every leg wins; …`, with the profit as typed.
+fn live_profit(live: LiveSlip, server: String) -> AnyView {
+    let rest = server
+        .split_once(';')
+        .map(|(_, rest)| format!(";{rest}"))
+        .unwrap_or_default();
+    let text = move || match (live.typed.get(), live.quote.get()) {
+        (true, Ok(q)) => format!(
+            "{}{} if every leg wins{rest}",
+            live_slip::PROFIT_PREFIX,
+            q.profit
+        ),
+        (true, Err(_)) => String::new(),
+        (false, _) => server.clone(),
+    };
+    view! { <p class="text-xs text-slate-400" data-live="profit">{text}</p> }.into_any()
 }
 
 fn table_row_view(row: TableRow) -> AnyView {
@@ -269,12 +455,12 @@ fn badge_view(badge: Badge) -> AnyView {
 
 fn button_view(button: Button) -> AnyView {
     let class = match (button.color, button.style) {
-        (Some(ButtonColor::Success), _) => "rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500",
-        (Some(ButtonColor::Danger), _) => "rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-600",
+        (Some(ButtonColor::Success), _) => "rounded-md bg-emerald-600 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-emerald-500",
+        (Some(ButtonColor::Danger), _) => "rounded-md bg-red-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-red-600",
         (Some(ButtonColor::Secondary), _) | (_, Some(ButtonStyle::Secondary)) => {
-            "rounded-md border border-slate-600 px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800"
+            "rounded-md border border-slate-600 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 text-slate-200 hover:bg-slate-800"
         }
-        _ => "rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-600",
+        _ => "rounded-md bg-sky-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-sky-600",
     };
     let trigger = Trigger::here();
     let label = button.label.clone().unwrap_or_default();
@@ -282,10 +468,42 @@ fn button_view(button: Button) -> AnyView {
     let action = button.on_click_action.clone();
     let block = button.block == Some(true);
     let disabled = button.disabled == Some(true);
+    // A streamed action (Lock It In) runs as a turn: while any turn runs it cannot be sent,
+    // and the button that sent it says it is working.
+    let streamed = action.as_ref().is_some_and(ActionConfig::is_streaming);
+    let running = use_context::<TurnRunning>()
+        .filter(|_| streamed)
+        .map_or_else(|| Signal::derive(|| false), |r| r.0);
+    let pressed = RwSignal::new(false);
+    Effect::new(move |_| {
+        if !running.get() {
+            pressed.set(false);
+        }
+    });
+    let loading = move || pressed.get() && running.get();
+    // In a slip, Lock It In waits for a stake the slip can price.
+    let live = use_context::<LiveSlip>().filter(|_| streamed);
+    let unpriceable = move || live.is_some_and(|l| l.typed.get() && l.quote.with(Result::is_err));
+    let working = if action
+        .as_ref()
+        .is_some_and(|a| a.kind == live_slip::LOCK_IN)
+    {
+        "Locking in…"
+    } else {
+        "Working…"
+    };
     view! {
-        <button type=if submit { "submit" } else { "button" } class=class class:w-full=block disabled=disabled
-            on:click=move |_| if let Some(a) = &action { trigger.fire(a) }>
-            {label}
+        <button type=if submit { "submit" } else { "button" } class=class class:w-full=block
+            disabled=move || disabled || running.get() || unpriceable()
+            aria-busy=move || loading().to_string()
+            on:click=move |_| if let Some(a) = &action {
+                if streamed {
+                    if running.get_untracked() { return; }
+                    pressed.set(true);
+                }
+                trigger.fire(a)
+            }>
+            {move || if loading() { working.to_owned() } else { label.clone() }}
         </button>
     }
     .into_any()

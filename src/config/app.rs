@@ -159,6 +159,10 @@ fn default_request_timeout_secs() -> u64 {
     30
 }
 
+fn default_max_concurrent_uploads() -> usize {
+    8
+}
+
 /// gpt-4o's window.
 fn default_context_tokens() -> usize {
     128_000
@@ -212,6 +216,10 @@ pub struct LimitsConfig {
     pub guest_turns_per_minute_per_ip: u32,
     /// Turns running at once on this server; beyond it a new turn is 429 with `Retry-After`.
     pub max_concurrent_turns: usize,
+    /// Uploads receiving bytes at once on this server (each is held in memory up to
+    /// `attachment_max_bytes`); beyond it an upload is 429 with `Retry-After`.
+    #[serde(default = "default_max_concurrent_uploads")]
+    pub max_concurrent_uploads: usize,
     /// `attachments.create` per user per minute.
     pub attachments_per_minute: u32,
     /// Attachments a user may hold, and their total announced bytes.
@@ -338,6 +346,7 @@ impl AppConfig {
                 l.guest_turns_per_minute_per_ip as u64,
             ),
             ("max_concurrent_turns", l.max_concurrent_turns as u64),
+            ("max_concurrent_uploads", l.max_concurrent_uploads as u64),
             ("attachments_per_minute", l.attachments_per_minute as u64),
             ("attachments_per_user", l.attachments_per_user),
             (

@@ -20,6 +20,9 @@ pub struct AppState {
     /// The origin clients reach the server at, for attachment links (`PL_PUBLIC_URL`).
     pub public_url: Arc<str>,
     pub proxies: Arc<TrustedProxies>,
+    /// One permit per upload receiving bytes (`limits.max_concurrent_uploads`): uploads are
+    /// held in memory, so their number bounds what they can take.
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,6 +81,7 @@ impl AppState {
             limits: rate_limits,
             // The config check has validated every entry.
             proxies: Arc::new(TrustedProxies::parse(&limits.trusted_proxies).unwrap_or_default()),
+            uploads: Arc::new(tokio::sync::Semaphore::new(limits.max_concurrent_uploads)),
             config,
             engine,
             auth,

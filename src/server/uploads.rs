@@ -32,6 +32,9 @@ impl AttachmentLinks for SignedLinks {
     }
 }
 
+/// How long an upload refused for the concurrent-upload cap is told to wait.
+const UPLOAD_RETRY_AFTER_SECS: u64 = 2;
+
 #[derive(Deserialize)]
 pub struct LinkToken {
     token: String,
@@ -52,6 +55,14 @@ pub async fn upload(
         .engine
         .attachment_awaiting_upload(&user_id, &attachment_id)
         .await?;
+    // Refused, never queued, when every upload slot is busy: the body is buffered whole.
+    let _slot = state
+        .uploads
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| AppError::RateLimited {
+            retry_after_secs: UPLOAD_RETRY_AFTER_SECS,
+        })?;
     let mut bytes = None;
     while let Some(field) = form
         .next_field()

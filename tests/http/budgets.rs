@@ -329,3 +329,89 @@ async fn unclaimed_attachments_and_those_of_deleted_threads_are_reclaimed() {
     let again = create_attachment(&s, &secret, 8).await;
     assert_eq!(again.status(), 200, "the reclaimed ones no longer count");
 }
+
+/// Uploads are buffered whole, so how many receive bytes at once is capped: one beyond the cap
+/// is 429 with `Retry-After` (never queued), and a slot frees when its upload ends.
+#[tokio::test]
+async fn uploads_beyond_the_concurrent_cap_are_refused_not_queued() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = TestServer::start(|c| c.app.limits.max_concurrent_uploads = 1).await;
+    let secret = s.session().await;
+    let png = b"\x89PNG\r\n\x1a\n";
+    let mut urls = Vec::new();
+    for name in ["held.png", "second.png"] {
+        let created: Value = s
+            .post(&secret, json!({"type": "attachments.create", "params": {"name": name, "size": png.len(), "mime_type": "image/png"}}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        urls.push(
+            created["upload_descriptor"]["url"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let upload = |url: String| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(png.to_vec())
+                .file_name("a.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+        s.client.post(url).multipart(form).send()
+    };
+
+    // The first upload sends its head with `Expect: 100-continue`: hyper answers "100
+    // Continue" once the handler reads the body, i.e. once it holds the only slot.
+    let url = reqwest::Url::parse(&urls[0]).unwrap();
+    let mut held = tokio::net::TcpStream::connect((url.host_str().unwrap(), url.port().unwrap()))
+        .await
+        .unwrap();
+    let body = [
+        &b"--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"[..],
+        png,
+        b"\r\n--b0undary--\r\n",
+    ]
+    .concat();
+    let head = format!(
+        "POST {}?{} HTTP/1.1\r\nHost: {}\r\nContent-Type: multipart/form-data; boundary=b0undary\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        url.path(),
+        url.query().unwrap(),
+        url.authority(),
+        body.len()
+    );
+    held.write_all(head.as_bytes()).await.unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 512];
+    while !String::from_utf8_lossy(&seen).contains("100 Continue") {
+        let n = tokio::time::timeout(Duration::from_secs(10), held.read(&mut buf))
+            .await
+            .expect("the server asks for the body")
+            .unwrap();
+        assert!(n > 0, "closed early: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+
+    let refused = upload(urls[1].clone()).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+
+    held.write_all(&body).await.unwrap();
+    let mut answer = Vec::new();
+    while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), held.read(&mut buf))
+            .await
+            .expect("the held upload is answered")
+            .unwrap();
+        assert!(n > 0);
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // Its slot is free again: the refused upload now goes through.
+    assert_eq!(upload(urls[1].clone()).await.unwrap().status(), 200);
+}

@@ -25,8 +25,7 @@ use serde_json::{Map, Value};
 
 use crate::domain::Cents;
 use crate::engine::ActionRegistry;
-use crate::protocol::widgets::WidgetNode;
-use crate::protocol::{Action, WidgetComponent, WidgetItem, WidgetRoot};
+use crate::protocol::{Action, WidgetItem, WidgetRoot};
 use crate::tools::ToolServices;
 use crate::widgets::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
 use crate::widgets::slip::valid_key;
@@ -46,25 +45,8 @@ pub fn standard_actions(services: ToolServices) -> ActionRegistry {
 
 /// The slip state a slip widget carries in its Lock It In payload; `None` for other widgets.
 pub fn embedded_slip(widget: &WidgetRoot) -> Option<SlipState> {
-    let mut found = None;
-    widget.walk(|node, _| {
-        if found.is_some() {
-            return;
-        }
-        if let WidgetNode::Component(WidgetComponent::Button(button)) = node {
-            if let Some(action) = button
-                .on_click_action
-                .as_ref()
-                .filter(|a| a.kind == LOCK_IN)
-            {
-                found = action
-                    .payload
-                    .get("slip")
-                    .and_then(|s| serde_json::from_value(s.clone()).ok());
-            }
-        }
-    });
-    found
+    let slip = widget.button_action(LOCK_IN)?.payload.get("slip")?;
+    serde_json::from_value(slip.clone()).ok()
 }
 
 /// The root card's `key`: the slip key on a slip and on the receipt that replaced it.

@@ -3,7 +3,8 @@
 //! Owns: odds formats and exact conversion ([`odds`], [`format`](mod@format)), money in cents
 //! and payout rounding ([`money`]), the bookmaker's margin and its removal ([`vig`]), parlay
 //! pricing and settlement ([`parlay`]), expected value ([`ev`]), Kelly sizing ([`kelly`]) and
-//! the house rules for untrusted bets ([`validation`]). The formulas, rounding rules and test
+//! the house rules for untrusted bets ([`validation`]), and the names of the slip's actions
+//! ([`slip_actions`], shared by the server's handlers and the page's live slip). The formulas, rounding rules and test
 //! vectors are those of `providers.md` §6.
 //!
 //! May use: `num-*` (exact fractions), `serde`, `thiserror`. Nothing async, no I/O, no clock:
@@ -24,6 +25,7 @@ pub mod money;
 pub mod odds;
 pub mod parlay;
 pub mod settle;
+pub mod slip_actions;
 pub mod validation;
 pub mod vig;
 

@@ -116,7 +116,36 @@ pub struct Exposure {
     pub settled_net_7d: i64,
 }
 
+/// One limit as the bettor sees it: the slot, what the window has used so far, and the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitUsage<'a> {
+    pub kind: LimitKind,
+    pub slot: &'a LimitSlot,
+    /// Cents counted against the limit (never negative: a net win uses none of a loss limit).
+    pub used: i64,
+    pub window: &'static str,
+}
+
 impl UserLimits {
+    /// Each limit with its usage, in the order they are shown (the chat widget and the page).
+    pub fn usage(&self, exposure: Exposure) -> [LimitUsage<'_>; 3] {
+        let usage = |kind, used: i64, window| LimitUsage {
+            kind,
+            slot: self.slot(kind),
+            used: used.max(0),
+            window,
+        };
+        [
+            usage(LimitKind::DailyStake, exposure.staked_24h, "last 24 hours"),
+            usage(LimitKind::WeeklyStake, exposure.staked_7d, "last 7 days"),
+            usage(
+                LimitKind::WeeklyLoss,
+                -exposure.settled_net_7d,
+                "last 7 days (net, settled)",
+            ),
+        ]
+    }
+
     /// A new user's limits (the configured defaults; 0 = none).
     pub fn defaults(config: &ResponsibleGamblingConfig) -> Self {
         let slot = |c: i64| LimitSlot {
@@ -320,6 +349,32 @@ mod tests {
     const NOW: &str = "2025-01-15T17:00:00Z";
     fn day() -> Duration {
         Duration::hours(24)
+    }
+
+    /// Every view shows the three limits in one order, and a net win uses none of the loss
+    /// limit.
+    #[test]
+    fn usage_lists_each_limit_with_its_window() {
+        let limits = UserLimits::default();
+        let usage = limits.usage(Exposure {
+            staked_24h: 500,
+            staked_7d: 2_000,
+            settled_net_7d: 700,
+        });
+        let shown: Vec<_> = usage.iter().map(|u| (u.kind, u.used, u.window)).collect();
+        assert_eq!(
+            shown,
+            [
+                (LimitKind::DailyStake, 500, "last 24 hours"),
+                (LimitKind::WeeklyStake, 2_000, "last 7 days"),
+                (LimitKind::WeeklyLoss, 0, "last 7 days (net, settled)"),
+            ]
+        );
+        let losing = limits.usage(Exposure {
+            settled_net_7d: -1_250,
+            ..Exposure::default()
+        });
+        assert_eq!(losing[2].used, 1_250);
     }
 
     #[test]

@@ -73,29 +73,22 @@ fn view(
     changes: Vec<String>,
 ) -> LimitsView {
     let now = crate::ids::now();
-    let line = |kind: LimitKind, used: i64, window: &str| {
-        let slot = limits.slot(kind);
-        LimitLine {
-            label: kind.label().into(),
-            current: slot.current.map(Cents::new),
-            pending: slot
-                .pending
-                .as_ref()
-                .map(|p| (p.value.map(Cents::new), p.effective_at)),
-            used: Cents::new(used.max(0)),
-            window: window.into(),
-        }
-    };
     LimitsView {
-        lines: vec![
-            line(LimitKind::DailyStake, exposure.staked_24h, "last 24 hours"),
-            line(LimitKind::WeeklyStake, exposure.staked_7d, "last 7 days"),
-            line(
-                LimitKind::WeeklyLoss,
-                -exposure.settled_net_7d,
-                "last 7 days (net, settled)",
-            ),
-        ],
+        lines: limits
+            .usage(exposure)
+            .into_iter()
+            .map(|u| LimitLine {
+                label: u.kind.label().into(),
+                current: u.slot.current.map(Cents::new),
+                pending: u
+                    .slot
+                    .pending
+                    .as_ref()
+                    .map(|p| (p.value.map(Cents::new), p.effective_at)),
+                used: Cents::new(u.used),
+                window: u.window.into(),
+            })
+            .collect(),
         cool_off_until: limits.cool_off_until.filter(|u| *u > now),
         self_excluded_until: limits.self_excluded_until.filter(|u| *u > now),
         loosen_delay_hours: delay_hours,

@@ -328,30 +328,23 @@ mod backend {
     ) -> LimitsPanelView {
         let config = &state.config.app.responsible_gambling;
         let now = crate::ids::now();
-        let line = |kind: LimitKind, used: i64, window: &str| {
-            let slot = limits.slot(kind);
-            LimitLineView {
-                kind: kind_key(kind).into(),
-                label: kind.label().into(),
-                current_cents: slot.current,
-                pending: slot
-                    .pending
-                    .as_ref()
-                    .map(|p| (p.value, utc_text(p.effective_at))),
-                used_cents: used.max(0),
-                window: window.into(),
-            }
-        };
         LimitsPanelView {
-            lines: vec![
-                line(LimitKind::DailyStake, exposure.staked_24h, "last 24 hours"),
-                line(LimitKind::WeeklyStake, exposure.staked_7d, "last 7 days"),
-                line(
-                    LimitKind::WeeklyLoss,
-                    -exposure.settled_net_7d,
-                    "last 7 days (net, settled)",
-                ),
-            ],
+            lines: limits
+                .usage(exposure)
+                .into_iter()
+                .map(|u| LimitLineView {
+                    kind: kind_key(u.kind).into(),
+                    label: u.kind.label().into(),
+                    current_cents: u.slot.current,
+                    pending: u
+                        .slot
+                        .pending
+                        .as_ref()
+                        .map(|p| (p.value, utc_text(p.effective_at))),
+                    used_cents: u.used,
+                    window: u.window.into(),
+                })
+                .collect(),
             cool_off_until: limits.cool_off_until.filter(|u| *u > now).map(utc_text),
             self_excluded_until: limits
                 .self_excluded_until

@@ -10,13 +10,11 @@ use super::account::HouseStakeRules;
 use crate::domain::{
     price_parlay, AmericanOdds, Cents, DecimalOdds, MoneyError, ParlayLeg, ParlayOptions,
 };
-use crate::protocol::widgets::WidgetNode;
-use crate::protocol::{WidgetComponent, WidgetRoot};
+use crate::protocol::WidgetRoot;
 use leptos::prelude::*;
 use serde_json::Value;
 
-/// The action whose payload carries the slip (`actions::LOCK_IN`).
-pub const LOCK_IN: &str = "parlay.lock_in";
+pub use crate::domain::slip_actions::LOCK_IN;
 /// The form field of the stake (`widgets::STAKE_FIELD`).
 pub const STAKE_FIELD: &str = "stake";
 /// The labels of the rows the slip computes live, as `widgets/parlay.rs` writes them
@@ -90,22 +88,7 @@ pub fn quote_as_typed(
 /// The exact leg prices a slip widget carries in its Lock It In payload; `None` for other
 /// widgets (or a slip whose prices cannot be read, which then shows the server's figures).
 pub fn slip_prices(widget: &WidgetRoot) -> Option<Vec<DecimalOdds>> {
-    let mut found: Option<Option<Vec<DecimalOdds>>> = None;
-    widget.walk(|node, _| {
-        if found.is_some() {
-            return;
-        }
-        if let WidgetNode::Component(WidgetComponent::Button(button)) = node {
-            if let Some(action) = button
-                .on_click_action
-                .as_ref()
-                .filter(|a| a.kind == LOCK_IN)
-            {
-                found = Some(prices_of(&action.payload));
-            }
-        }
-    });
-    found.flatten()
+    prices_of(&widget.button_action(LOCK_IN)?.payload)
 }
 
 fn prices_of(payload: &Value) -> Option<Vec<DecimalOdds>> {

@@ -46,11 +46,4 @@ pub use stats::stats_answer;
 pub use trend::{trend_chart, ChartKind};
 
 /// Action types the parlay slip sends (handled in `actions`).
-pub mod action_types {
-    /// Sync: the stake field changed (form submit). Payload `{key}` + form field `stake`.
-    pub const SET_STAKE: &str = "parlay.set_stake";
-    /// Sync: drop one leg. Payload `{key, leg}` (0-based index).
-    pub const REMOVE_LEG: &str = "parlay.remove_leg";
-    /// Streamed: place the bet. Payload `{key, slip}` + form field `stake`.
-    pub const LOCK_IN: &str = "parlay.lock_in";
-}
+pub use crate::domain::slip_actions as action_types;

@@ -85,6 +85,20 @@ impl fmt::Display for WidgetIssue {
 }
 
 impl WidgetRoot {
+    /// The first button action of type `kind` in the tree (e.g. the slip's Lock It In).
+    pub fn button_action(&self, kind: &str) -> Option<&super::super::ActionConfig> {
+        let mut found = None;
+        self.walk(|node, _| {
+            if found.is_some() {
+                return;
+            }
+            if let WidgetNode::Component(WidgetComponent::Button(button)) = node {
+                found = button.on_click_action.as_ref().filter(|a| a.kind == kind);
+            }
+        });
+        found
+    }
+
     /// Visits every node below the root, depth first, with its path.
     pub fn walk<'a>(&'a self, mut visit: impl FnMut(WidgetNode<'a>, &str)) {
         let children = match self {

@@ -188,9 +188,9 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::testing::TestEngine;
     use crate::engine::{
-        ActionRegistry, AssistantStream, AttachmentFiles, AttachmentLinks, Engine, EngineLimits,
-        EngineParts, Reply, RequestContext, Responder, Turn, TurnError, TurnInput,
+        AssistantStream, Engine, Reply, RequestContext, Responder, Turn, TurnError, TurnInput,
     };
     use futures::StreamExt;
     use serde_json::{json, Value};
@@ -211,31 +211,17 @@ mod tests {
         }
     }
 
-    struct NoLinks;
-    impl AttachmentLinks for NoLinks {
-        fn upload_url(&self, base: &str, _: &str, id: &str) -> String {
-            format!("{base}/upload/{id}")
-        }
-        fn preview_url(&self, base: &str, _: &str, id: &str) -> String {
-            format!("{base}/preview/{id}")
-        }
-    }
-
     /// An engine with a pool of its own on the test Postgres: another process, as far as the
     /// database can tell.
-    async fn process(dir: &std::path::Path) -> Engine {
+    async fn process() -> TestEngine {
         let url = crate::store::postgres_test_url();
         let store = crate::store::connect(&url, 4)
             .await
             .unwrap_or_else(|e| panic!("Postgres at {url} is required: {e}"));
-        Engine::new(EngineParts {
-            store,
-            responder: Arc::new(SlowResponder),
-            actions: ActionRegistry::default(),
-            files: AttachmentFiles::new(dir),
-            links: Arc::new(NoLinks),
-            limits: EngineLimits::default(),
-        })
+        TestEngine::builder(Arc::new(SlowResponder))
+            .store(store)
+            .build()
+            .await
     }
 
     async fn listening(engine: &Engine) {
@@ -251,10 +237,10 @@ mod tests {
 
     #[tokio::test]
     async fn user_isolation_stop_reaches_the_process_running_the_turn_and_only_for_its_user() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (process(dir.path()).await, process(dir.path()).await);
-        listening(&a).await;
-        listening(&b).await;
+        let (a, b) = (process().await, process().await);
+        let (a, b) = (&a.engine, &b.engine);
+        listening(a).await;
+        listening(b).await;
         let user = crate::ids::new_id(crate::ids::IdKind::Message);
         let ctx = RequestContext {
             user_id: user.clone(),
@@ -301,8 +287,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_periodic_task_runs_on_one_process_per_interval() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (process(dir.path()).await, process(dir.path()).await);
+        let (a, b) = (process().await, process().await);
+        let (a, b) = (&a.engine, &b.engine);
         let task = format!("test_{}", crate::ids::new_id(crate::ids::IdKind::Message));
         let interval = Duration::from_secs(60);
         let (x, y) = tokio::join!(

@@ -34,6 +34,7 @@ pub struct TestEngineBuilder {
     responder: Arc<dyn Responder>,
     actions: ActionRegistry,
     mime_types: Vec<String>,
+    store: Option<SharedStore>,
 }
 
 impl TestEngineBuilder {
@@ -48,12 +49,24 @@ impl TestEngineBuilder {
         self
     }
 
+    /// On this store instead of a fresh SQLite file (e.g. a pool of its own on the test
+    /// Postgres, to play another server process).
+    pub fn store(mut self, store: SharedStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
     pub async fn build(self) -> TestEngine {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let url = format!("sqlite://{}", dir.path().join("engine.db").display());
-        let store = crate::store::connect(&url, 4)
-            .await
-            .expect("a SQLite store");
+        let store = match self.store {
+            Some(store) => store,
+            None => {
+                let url = format!("sqlite://{}", dir.path().join("engine.db").display());
+                crate::store::connect(&url, 4)
+                    .await
+                    .expect("a SQLite store")
+            }
+        };
         let engine = Engine::new(EngineParts {
             store: store.clone(),
             responder: self.responder,
@@ -89,6 +102,7 @@ impl TestEngine {
             responder,
             actions: ActionRegistry::new(),
             mime_types: vec!["image/png".into()],
+            store: None,
         }
     }
 

@@ -23,7 +23,7 @@ use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetR
 use crate::store::{BetRecord, UserLedger};
 use crate::tools::parlay_picks::{requote, started};
 use crate::tools::support::{
-    bet_limits, check_stake, display_format, fetch_current_board, stake_sizing,
+    bet_limits, display_format, fetch_current_board, stake_sizing,
 };
 use crate::tools::ToolServices;
 use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg, SlipState};
@@ -231,7 +231,6 @@ impl StreamedAction for LockIn {
         let stake = payload_stake(payload)
             .map_err(ActionError::rejected)?
             .unwrap_or_else(|| slip.stake());
-        check_stake(stake, config).map_err(ActionError::rejected)?;
         let limits = bet_limits(config);
         validate_parlay(&slip.leg_keys(), stake, &limits)
             .map_err(|e| ActionError::rejected(e.to_string()))?;

@@ -8,10 +8,10 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use super::{payload, payload_key, payload_stake, stored_slip};
-use crate::domain::validate_payout;
+use crate::domain::{validate_payout, validate_stake};
 use crate::engine::{ActionError, SyncAction, SyncActionContext};
 use crate::protocol::{Action, ThreadItem, WidgetItem};
-use crate::tools::support::{bet_limits, check_stake, display_format, stake_sizing};
+use crate::tools::support::{bet_limits, display_format, stake_sizing};
 use crate::tools::ToolServices;
 use crate::widgets::{parlay_slip, SlipState};
 
@@ -73,7 +73,8 @@ impl SyncAction for SetStake {
         let stake = payload_stake(payload(action).map_err(bad)?)
             .map_err(bad)?
             .ok_or_else(|| bad("enter a stake"))?;
-        check_stake(stake, &self.services.betting).map_err(bad)?;
+        validate_stake(stake, &bet_limits(&self.services.betting))
+            .map_err(|e| bad(e.to_string()))?;
         slip.stake_cents = stake.get();
         render(ctx, &self.services, sender, &slip).await.map(Some)
     }

@@ -29,6 +29,8 @@ pub struct BetLimits {
     pub min_legs: usize,
     /// Most legs a parlay may have.
     pub max_legs: usize,
+    /// Smallest stake accepted (above zero in any case).
+    pub min_stake: Cents,
     /// Largest stake accepted.
     pub max_stake: Cents,
     /// Largest payout a ticket may promise; `None` for no cap.
@@ -41,6 +43,7 @@ impl Default for BetLimits {
         Self {
             min_legs: 2,
             max_legs: 15,
+            min_stake: Cents::new(1),
             max_stake: Cents::dollars(10_000),
             max_payout: Some(Cents::dollars(250_000)),
             same_game: SameGamePolicy::Estimate,
@@ -89,6 +92,8 @@ impl LegKey {
 pub enum BetValidationError {
     #[error("stake must be more than $0.00, got {0}")]
     StakeNotPositive(Cents),
+    #[error("stake {stake} is under the {min} minimum")]
+    StakeBelowMin { stake: Cents, min: Cents },
     #[error("stake {stake} is over the {max} maximum")]
     StakeAboveMax { stake: Cents, max: Cents },
     #[error("a parlay needs at least {min} legs, this one has {count}")]
@@ -124,10 +129,17 @@ impl SlipReview {
     }
 }
 
-/// Stake must be above zero and at most the limit.
+/// Stake must be above zero and within the limits: the one stake rule of the server (tools
+/// and actions) and the house rules the page checks as the bettor types.
 pub fn validate_stake(stake: Cents, limits: &BetLimits) -> Result<(), BetValidationError> {
     if !stake.is_positive() {
         return Err(BetValidationError::StakeNotPositive(stake));
+    }
+    if stake < limits.min_stake {
+        return Err(BetValidationError::StakeBelowMin {
+            stake,
+            min: limits.min_stake,
+        });
     }
     if stake > limits.max_stake {
         return Err(BetValidationError::StakeAboveMax {
@@ -234,6 +246,15 @@ mod tests {
             validate_stake(over, &limits).unwrap_err().to_string(),
             "stake $10,000.01 is over the $10,000.00 maximum"
         );
+        let limits = BetLimits {
+            min_stake: Cents::dollars(1),
+            ..limits
+        };
+        assert_eq!(
+            validate_stake(Cents::new(99), &limits).unwrap_err().to_string(),
+            "stake $0.99 is under the $1.00 minimum"
+        );
+        assert_eq!(validate_stake(Cents::dollars(1), &limits), Ok(()));
     }
 
     #[test]

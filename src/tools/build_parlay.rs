@@ -10,12 +10,14 @@ use serde_json::{json, Value};
 use super::offline_skill::{array_at, dollars, shown, str_at};
 use super::parlay_picks::{auto_picks, explicit_pick, LegArg};
 use super::support::{
-    bet_limits, check_stake, default_day, display_format, eastern_day, fetch_board, games_on,
+    bet_limits, default_day, display_format, eastern_day, fetch_board, games_on,
     sharp_book, stake_sizing, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, ToolServices, TypedTool};
-use crate::domain::{exact, format_odds, validate_parlay, validate_payout, Cents, OddsFormat};
+use crate::domain::{
+    exact, format_odds, validate_parlay, validate_payout, validate_stake, Cents, OddsFormat,
+};
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
 use crate::widgets::{analyze_board, parlay_slip, slip_edge_text, SlipLeg, SlipState};
@@ -120,7 +122,7 @@ impl TypedTool for BuildParlay {
         let config = &ctx.services.betting;
         let max_legs = config.max_legs as usize;
         let stake = Cents::new(args.stake_cents.unwrap_or(config.default_stake_cents));
-        check_stake(stake, config).map_err(ToolError::new)?;
+        validate_stake(stake, &bet_limits(config)).map_err(|e| ToolError::new(e.to_string()))?;
         let sport: Sport = args.sport.map_or(Sport::Nba, Into::into);
         let explicit = args.legs.filter(|legs| !legs.is_empty());
         let count = match &explicit {
@@ -137,15 +139,23 @@ impl TypedTool for BuildParlay {
             Some(IconName::new("notebook-pencil")),
         ));
         let markets: Vec<String> = FEATURED_MARKETS.iter().map(|m| (*m).to_owned()).collect();
+        let mut notes: Vec<String> = Vec::new();
         let (board, legs) = match &explicit {
             Some(picks) => {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
                 let analysis = analyze_board(&board, sharp_book(config));
                 let now = ctx.services.providers.odds().now();
-                let legs = picks
+                let picked = picks
                     .iter()
                     .map(|p| explicit_pick(&board, &analysis, p, now))
                     .collect::<Result<Vec<_>, _>>()?;
+                let legs = picked
+                    .into_iter()
+                    .map(|p| {
+                        notes.extend(p.note);
+                        p.leg
+                    })
+                    .collect();
                 (board, legs)
             }
             None => {
@@ -196,6 +206,9 @@ impl TypedTool for BuildParlay {
             .await
             .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
         result["ev_and_stake"] = json!(slip_edge_text(&slip, &sizing));
+        if !notes.is_empty() {
+            result["price_notes"] = json!(notes);
+        }
         let item_id = ctx
             .turn
             .widget_done(parlay_slip(&slip, format, &sizing), Some(copy));

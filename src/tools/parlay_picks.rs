@@ -1,8 +1,8 @@
 //! Turning an odds board into slip legs: the best N picks, a pick the model named, and the
 //! re-quote of a leg at lock-in. Shared by `build_parlay` and the slip's actions.
 //!
-//! A leg is always priced at a real quote on the board (the best price for its line, or the
-//! exact price the model asked for if a book hangs it), never at a price from the caller.
+//! A leg is always priced at the best current quote on the board for its line, never at a
+//! price from the caller: a price the model names is only compared and reported back.
 
 use chrono::{DateTime, Utc};
 use num_traits::ToPrimitive;
@@ -28,7 +28,8 @@ pub struct LegArg {
     pub market: MarketArg,
     /// The side: a team ("Orlando Magic", "Magic -1.5"), "Over 228.5", "Under", or "Draw".
     pub selection: String,
-    /// The American price the model expects; used when a book still hangs it.
+    /// The American price the model expects. Only compared: the leg is always priced at the
+    /// best current price for its line, and a different price is reported back.
     #[serde(default)]
     pub price_american: Option<i32>,
 }
@@ -218,14 +219,22 @@ fn names_match(wanted: &str, outcome: &str) -> bool {
     wanted.eq_ignore_ascii_case(outcome) || team_matches(wanted, outcome)
 }
 
+/// A leg the model named, and what to tell it when the price it named is not the one used.
+#[derive(Debug, Clone)]
+pub struct ExplicitPick {
+    pub leg: SlipLeg,
+    pub note: Option<String>,
+}
+
 /// The leg the model named, at its line (the consensus line when it gave none) and the best
-/// price for it — or exactly `price_american` when a book hangs that price.
+/// current price for it. A `price_american` the model names never picks the book: line
+/// shopping does, and a named price that differs is reported in `note`.
 pub fn explicit_pick(
     board: &OddsBoard,
     analysis: &BoardAnalysis,
     arg: &LegArg,
     now: DateTime<Utc>,
-) -> Result<SlipLeg, ToolError> {
+) -> Result<ExplicitPick, ToolError> {
     let event = board
         .events
         .iter()
@@ -265,25 +274,33 @@ pub fn explicit_pick(
             })?,
     };
     let point = point.or(consensus.and_then(|o| o.point));
-    // The model names American odds; a book hangs that price if its exact price rounds to it.
-    let exact_price = arg.price_american.and_then(|p| {
-        quotes(event, market, &name, point)
-            .find(|(_, o)| o.price.to_american().is_ok_and(|a| i32::from(a) == p))
-    });
-    let (book, outcome) = exact_price
-        .or_else(|| best(quotes(event, market, &name, point)))
-        .ok_or_else(|| {
+    let (book, outcome) = best(quotes(event, market, &name, point)).ok_or_else(|| {
             ToolError::new(format!(
-                "no book hangs {:?} in {} @ {}",
-                arg.selection, event.away_team, event.home_team
-            ))
-        })?;
+            "no book hangs {:?} in {} @ {}",
+            arg.selection, event.away_team, event.home_team
+        ))
+    })?;
+    // The model names American odds; its price "is" the quote when the exact price rounds to it.
+    let note = arg.price_american.and_then(|named| {
+        let used = outcome.price.to_american().ok().map(i32::from);
+        (used != Some(named)).then(|| {
+            format!(
+                "{}: you named {named:+}; the best current price is {} at {}",
+                arg.selection,
+                used.map_or_else(|| outcome.price.to_string(), |a| format!("{a:+}")),
+                book.title
+            )
+        })
+    });
     let fair = consensus
         .filter(|o| same_line(o.point, outcome.point))
         .map(|o| o.fair_probability.clone())
         .or_else(|| book_fair(event, book, market, outcome))
         .unwrap_or_else(|| outcome_implied(outcome));
-    Ok(leg(event, market, book, outcome, &fair))
+    Ok(ExplicitPick {
+        leg: leg(event, market, book, outcome, &fair),
+        note,
+    })
 }
 
 /// Why a leg on this game can no longer be bet, if it has started by the provider's clock.
@@ -395,20 +412,52 @@ mod tests {
         };
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
-        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now)
+            .unwrap()
+            .leg;
         assert_eq!((leg.book.as_str(), &leg.price), ("book_b", &am(140)));
 
         let mut board = sample_board();
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
-        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now)
+            .unwrap()
+            .leg;
         assert_eq!((leg.book.as_str(), &leg.price), ("book_a", &am(130)));
         // Asking for the stale book's exact price does not bring it back.
         let arg = LegArg {
             price_american: Some(140),
             ..arg
         };
-        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now).unwrap();
+        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now)
+            .unwrap()
+            .leg;
         assert_eq!(leg.price, am(130));
+    }
+
+    #[test]
+    fn a_named_price_never_beats_line_shopping() {
+        use crate::widgets::analyze_board;
+        use crate::widgets::golden::{am, sample_board};
+        let now = "2025-01-15T17:00:00Z".parse().unwrap();
+        let board = sample_board();
+        let analysis = analyze_board(&board, None);
+        // Book A hangs the Heat at +130 and book B at +140: naming +130 must not pick book A.
+        let arg = LegArg {
+            event_id: "evt_heat_lakers".into(),
+            market: MarketArg::H2h,
+            selection: "Miami Heat".into(),
+            price_american: Some(130),
+        };
+        let pick = explicit_pick(&board, &analysis, &arg, now).unwrap();
+        assert_eq!((pick.leg.book.as_str(), &pick.leg.price), ("book_b", &am(140)));
+        let note = pick.note.expect("a named price that differs is reported");
+        assert!(note.contains("+130") && note.contains("+140"), "{note}");
+        // Naming the best price itself says nothing.
+        let arg = LegArg {
+            price_american: Some(140),
+            ..arg
+        };
+        assert_eq!(explicit_pick(&board, &analysis, &arg, now).unwrap().note, None);
     }
 }

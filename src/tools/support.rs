@@ -82,10 +82,12 @@ pub fn display_format(config: &BettingConfig) -> OddsFormat {
     }
 }
 
-/// The house rules from configuration, in the domain's terms.
+/// The house rules from configuration, in the domain's terms (stakes are checked only by
+/// `domain::validate_stake` against these).
 pub fn bet_limits(config: &BettingConfig) -> BetLimits {
     BetLimits {
         max_legs: config.max_legs as usize,
+        min_stake: Cents::new(config.min_stake_cents),
         max_stake: Cents::new(config.max_stake_cents),
         max_payout: Some(Cents::new(config.max_payout_cents)),
         same_game: match config.same_game {
@@ -121,21 +123,6 @@ pub async fn stake_sizing(
 /// The sharp book fair prices are anchored to, if configured.
 pub fn sharp_book(config: &BettingConfig) -> Option<&str> {
     config.sharp_book.as_deref()
-}
-
-/// The stake must be within the configured minimum and maximum.
-pub fn check_stake(stake: Cents, config: &BettingConfig) -> Result<(), String> {
-    let (min, max) = (
-        Cents::new(config.min_stake_cents),
-        Cents::new(config.max_stake_cents),
-    );
-    if !stake.is_positive() {
-        return Err(format!("stake must be more than $0.00, got {stake}"));
-    }
-    if stake < min || stake > max {
-        return Err(format!("stake {stake} is outside the {min} to {max} range"));
-    }
-    Ok(())
 }
 
 /// A provider failure in words the model can pass on or act on.

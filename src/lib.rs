@@ -5,6 +5,7 @@
 // rustc's default depth of 128.
 #![recursion_limit = "256"]
 
+pub mod betting;
 pub mod domain;
 pub mod protocol;
 pub mod ui;

@@ -6,7 +6,7 @@ use crate::engine::{ActionRegistry, Responder};
 use crate::providers::{ProviderSet, ProvidersConfig, SharedCache};
 use crate::server::{self, AppState, StateParts};
 use crate::store::{Cluster, SharedStore};
-use crate::tools::ToolServices;
+use crate::tools::Services;
 use leptos::prelude::get_configuration;
 use std::sync::Arc;
 
@@ -197,11 +197,12 @@ pub fn answering_parts(
     for tool in providers.describe() {
         tracing::info!(tool = ?tool.tool, providers = ?tool.providers, demo = tool.demo, "data providers");
     }
-    let services = ToolServices {
+    // One handle for the agent's tools and the widget actions.
+    let services = Arc::new(Services {
         providers,
         betting: config.app.betting.clone(),
         gambling: config.app.responsible_gambling.clone(),
-    };
+    });
     let actions = crate::actions::standard_actions(services.clone());
     let responder = crate::agent::build(config, services, crate::tools::standard_tools())
         .map_err(|e| format!("the OpenAI-compatible model (OPENAI_*): {e}"))?;

@@ -14,19 +14,16 @@ use num_traits::ToPrimitive;
 use serde_json::json;
 
 use super::{card_key, payload, payload_stake, resolve_slip};
-use crate::domain::{
-    combined_price, exact, format_odds, validate_parlay, validate_payout, Cents, DecimalOdds,
-};
+use crate::betting::{Market, SlipState};
+use crate::domain::{combined_price, exact, format_odds, validate_parlay, validate_payout, Cents};
 use crate::engine::{ActionError, StreamedAction, Turn};
 use crate::ids::{new_id, now, IdKind};
 use crate::protocol::{Action, ThreadItem, ThreadStreamEvent, WidgetItem, WidgetRoot};
 use crate::store::{BetRecord, UserLedger};
 use crate::tools::parlay_picks::{requote, started};
-use crate::tools::support::{
-    bet_limits, display_format, fetch_current_board, stake_sizing,
-};
-use crate::tools::ToolServices;
-use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg, SlipState};
+use crate::tools::support::{bet_limits, display_format, fetch_current_board, stake_sizing};
+use crate::tools::Services;
+use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg};
 
 /// Lock-ins of one user are serialised from the limits check to the bet's insert, so two
 /// slips clicked at once cannot both pass a cap that has room for one. Striped by user so the
@@ -35,12 +32,12 @@ use crate::widgets::{bet_receipt, parlay_slip, BetReceipt, LockedLeg, SlipState}
 const LOCK_STRIPES: usize = 64;
 
 pub struct LockIn {
-    services: Arc<ToolServices>,
+    services: Arc<Services>,
     stripes: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl LockIn {
-    pub fn new(services: Arc<ToolServices>) -> Self {
+    pub fn new(services: Arc<Services>) -> Self {
         Self {
             services,
             stripes: (0..LOCK_STRIPES)
@@ -94,7 +91,7 @@ pub fn receipt_from(bet: &BetRecord) -> Option<BetReceipt> {
         sport: legs.first()?.sport,
         stake: Cents::new(bet.stake_cents),
         payout: Cents::new(bet.payout_cents),
-        combined_decimal: serde_json::to_value(&combined).ok()?.as_str()?.to_owned(),
+        combined,
         odds_american: bet.odds_american,
         legs,
     })
@@ -114,11 +111,7 @@ impl LockIn {
     ) -> Result<(), ActionError> {
         let receipt = receipt_from(bet).ok_or_else(|| internal("a saved bet is unreadable"))?;
         let format = display_format(&self.services.betting);
-        let odds = format_odds(
-            &serde_json::from_value::<DecimalOdds>(json!(receipt.combined_decimal))
-                .map_err(internal)?,
-            format,
-        );
+        let odds = format_odds(&receipt.combined, format);
         let picks: Vec<String> = receipt
             .legs
             .iter()
@@ -226,9 +219,9 @@ impl StreamedAction for LockIn {
     ) -> Result<(), ActionError> {
         let config = &self.services.betting;
         let payload = payload(action).map_err(ActionError::rejected)?;
-        let mut slip = resolve_slip(payload, sender, config.max_legs as usize)
+        let mut slip = resolve_slip(&payload, sender, config.max_legs as usize)
             .map_err(ActionError::rejected)?;
-        let stake = payload_stake(payload)
+        let stake = payload_stake(&payload)
             .map_err(ActionError::rejected)?
             .unwrap_or_else(|| slip.stake());
         let limits = bet_limits(config);
@@ -246,11 +239,12 @@ impl StreamedAction for LockIn {
         // and again under the user's lock right before the insert.
         self.check_limits(&ledger, stake).await?;
 
-        let mut markets: Vec<String> = slip.legs.iter().map(|l| l.market.clone()).collect();
+        let mut markets: Vec<Market> = slip.legs.iter().map(|l| l.market).collect();
         markets.sort();
         markets.dedup();
+        let markets: Vec<String> = markets.iter().map(|m| m.as_str().to_owned()).collect();
         // Every leg, whatever built the slip: no bet on a game that has started.
-        let clock = self.services.providers.odds().now();
+        let clock = self.services.now();
         for leg in &slip.legs {
             if let Some(refusal) = started(&leg.away, &leg.home, leg.commence_time, clock) {
                 return Err(ActionError::rejected(format!(
@@ -303,11 +297,7 @@ impl StreamedAction for LockIn {
                 Ok(LockedLeg {
                     leg: leg.clone(),
                     sport: slip.sport,
-                    decimal: serde_json::to_value(&leg.price)
-                        .map_err(internal)?
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned(),
+                    decimal: leg.price.clone(),
                     source: board.provenance.source.clone(),
                     as_of: board.provenance.as_of,
                     demo: board.provenance.demo,

@@ -4,7 +4,7 @@
 //! recompute and return the updated slip) and `parlay.lock_in` (streamed: re-quote, confirm
 //! moved prices, save the bet once per idempotency key, replace the slip with a receipt, tell
 //! the model). May use: `engine` seams, `store`, `tools` (providers and pricing helpers),
-//! `widgets`, `domain`, `protocol`.
+//! `widgets`, `betting` (the slip and its payload), `domain`, `protocol`.
 //!
 //! Trust: the browser's payload is untrusted. The slip itself is read from the stored sender
 //! item (which only the server writes); the payload contributes the slip key (which must
@@ -21,22 +21,21 @@ mod tests;
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use crate::betting::slip::valid_key;
+use crate::betting::{SlipActionPayload, SlipState};
 use crate::domain::Cents;
 use crate::engine::ActionRegistry;
 use crate::protocol::{Action, WidgetItem, WidgetRoot};
-use crate::tools::ToolServices;
+use crate::tools::Services;
 use crate::widgets::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
-use crate::widgets::slip::valid_key;
-use crate::widgets::{SlipState, STAKE_FIELD};
 
 pub use lock_in::LockIn;
 pub use stake::{RemoveLeg, SetStake};
 
 /// The parlay slip's actions, sharing the app's providers and betting configuration.
-pub fn standard_actions(services: ToolServices) -> ActionRegistry {
-    let services = Arc::new(services);
+pub fn standard_actions(services: Arc<Services>) -> ActionRegistry {
     ActionRegistry::new()
         .sync(SET_STAKE, SetStake::new(services.clone()))
         .sync(REMOVE_LEG, RemoveLeg::new(services.clone()))
@@ -45,8 +44,7 @@ pub fn standard_actions(services: ToolServices) -> ActionRegistry {
 
 /// The slip state a slip widget carries in its Lock It In payload; `None` for other widgets.
 pub fn embedded_slip(widget: &WidgetRoot) -> Option<SlipState> {
-    let slip = widget.button_action(LOCK_IN)?.payload.get("slip")?;
-    serde_json::from_value(slip.clone()).ok()
+    SlipActionPayload::read(&widget.button_action(LOCK_IN)?.payload)?.slip
 }
 
 /// The root card's `key`: the slip key on a slip and on the receipt that replaced it.
@@ -57,24 +55,23 @@ fn card_key(widget: &WidgetRoot) -> Option<&str> {
     }
 }
 
-fn payload(action: &Action) -> Result<&Map<String, Value>, String> {
-    action
-        .payload
-        .as_object()
+fn payload(action: &Action) -> Result<SlipActionPayload, String> {
+    SlipActionPayload::read(&action.payload)
         .ok_or_else(|| format!("{} needs an object payload", action.kind))
 }
 
 /// `payload.key`: which slip the action is for.
-fn payload_key(payload: &Map<String, Value>) -> Result<String, String> {
-    match payload.get("key").and_then(Value::as_str) {
-        Some(key) if valid_key(key) => Ok(key.to_owned()),
-        _ => Err("payload.key must be the slip's key".into()),
+fn payload_key(payload: &SlipActionPayload) -> Result<String, String> {
+    if valid_key(&payload.key) {
+        Ok(payload.key.clone())
+    } else {
+        Err("payload.key must be the slip's key".into())
     }
 }
 
 /// The stake the bettor typed (the form field), if any: text as typed, or a JSON number.
-fn payload_stake(payload: &Map<String, Value>) -> Result<Option<Cents>, String> {
-    let text = match payload.get(STAKE_FIELD) {
+fn payload_stake(payload: &SlipActionPayload) -> Result<Option<Cents>, String> {
+    let text = match &payload.stake {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -94,7 +91,7 @@ fn stored_slip(sender: Option<&WidgetItem>, key: &str) -> Option<SlipState> {
 
 /// The slip an action is about: the stored one, else (no stored slip) the payload's, bounded.
 fn resolve_slip(
-    payload: &Map<String, Value>,
+    payload: &SlipActionPayload,
     sender: Option<&WidgetItem>,
     max_legs: usize,
 ) -> Result<SlipState, String> {
@@ -103,9 +100,8 @@ fn resolve_slip(
         return Ok(slip);
     }
     let slip: SlipState = payload
-        .get("slip")
-        .cloned()
-        .and_then(|s| serde_json::from_value(s).ok())
+        .slip
+        .clone()
         .ok_or("payload.slip is missing or malformed")?;
     slip.check(max_legs)?;
     if slip.key != key {

@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde_json::Value;
 
 use super::{payload, payload_key, payload_stake, stored_slip};
+use crate::betting::SlipState;
 use crate::domain::{validate_payout, validate_stake};
 use crate::engine::{ActionError, SyncAction, SyncActionContext};
 use crate::protocol::{Action, ThreadItem, WidgetItem};
 use crate::tools::support::{bet_limits, display_format, stake_sizing};
-use crate::tools::ToolServices;
-use crate::widgets::{parlay_slip, SlipState};
+use crate::tools::Services;
+use crate::widgets::parlay_slip;
 
 fn bad(message: impl Into<String>) -> ActionError {
     ActionError::rejected(message)
@@ -25,7 +25,7 @@ fn slip_of<'a>(
     sender: Option<&'a WidgetItem>,
 ) -> Result<(&'a WidgetItem, SlipState), ActionError> {
     let payload = payload(action).map_err(bad)?;
-    let key = payload_key(payload).map_err(bad)?;
+    let key = payload_key(&payload).map_err(bad)?;
     let sender = sender.ok_or_else(|| bad(format!("{} needs the slip's item_id", action.kind)))?;
     let slip = stored_slip(Some(sender), &key)
         .ok_or_else(|| bad("this slip can no longer be changed (it may be locked in already)"))?;
@@ -36,7 +36,7 @@ fn slip_of<'a>(
 /// payout breaks the house cap.
 async fn render(
     ctx: &SyncActionContext<'_>,
-    services: &ToolServices,
+    services: &Services,
     sender: &WidgetItem,
     slip: &SlipState,
 ) -> Result<ThreadItem, ActionError> {
@@ -52,11 +52,11 @@ async fn render(
 }
 
 pub struct SetStake {
-    services: Arc<ToolServices>,
+    services: Arc<Services>,
 }
 
 impl SetStake {
-    pub fn new(services: Arc<ToolServices>) -> Self {
+    pub fn new(services: Arc<Services>) -> Self {
         Self { services }
     }
 }
@@ -70,7 +70,7 @@ impl SyncAction for SetStake {
         sender: Option<&WidgetItem>,
     ) -> Result<Option<ThreadItem>, ActionError> {
         let (sender, mut slip) = slip_of(action, sender)?;
-        let stake = payload_stake(payload(action).map_err(bad)?)
+        let stake = payload_stake(&payload(action).map_err(bad)?)
             .map_err(bad)?
             .ok_or_else(|| bad("enter a stake"))?;
         validate_stake(stake, &bet_limits(&self.services.betting))
@@ -81,11 +81,11 @@ impl SyncAction for SetStake {
 }
 
 pub struct RemoveLeg {
-    services: Arc<ToolServices>,
+    services: Arc<Services>,
 }
 
 impl RemoveLeg {
-    pub fn new(services: Arc<ToolServices>) -> Self {
+    pub fn new(services: Arc<Services>) -> Self {
         Self { services }
     }
 }
@@ -106,9 +106,7 @@ impl SyncAction for RemoveLeg {
         }
         let index = payload(action)
             .map_err(bad)?
-            .get("leg")
-            .and_then(Value::as_u64)
-            .and_then(|i| usize::try_from(i).ok())
+            .leg
             .filter(|i| *i < slip.legs.len())
             .ok_or_else(|| {
                 bad(format!(

@@ -261,7 +261,10 @@ async fn invalid_sync_payloads_change_nothing() {
     let cases = [
         (sent(&set_stake, json!({"stake": "abc"})), "could not read"),
         (sent(&set_stake, json!({"stake": "0"})), "more than $0.00"),
-        (sent(&set_stake, json!({"stake": "1000.01"})), "outside"),
+        (
+            sent(&set_stake, json!({"stake": "1000.01"})),
+            "over the $1,000.00 maximum",
+        ),
         (
             sent(&set_stake, json!({"stake": "10.005"})),
             "fractions of a cent",
@@ -319,7 +322,7 @@ async fn invalid_lock_in_payloads_save_nothing() {
         (
             sent(&lock_in, json!({"stake": "1000.01"})),
             Some(&item_id),
-            "outside",
+            "over the $1,000.00 maximum",
         ),
         (
             sent(&lock_in, json!({"stake": "-5"})),

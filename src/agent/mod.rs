@@ -40,7 +40,7 @@ pub use runner::AgentResponder;
 
 use crate::config::Config;
 use crate::engine::Responder;
-use crate::tools::{ToolRegistry, ToolServices};
+use crate::tools::{Services, ToolRegistry};
 use std::sync::Arc;
 
 /// The agent for this configuration: the OpenAI-compatible model when an API key is set
@@ -48,7 +48,7 @@ use std::sync::Arc;
 /// start-up: a server whose every turn fails is worse than one that does not start.
 pub fn build(
     config: &Config,
-    services: ToolServices,
+    services: Arc<Services>,
     tools: ToolRegistry,
 ) -> Result<Arc<dyn Responder>, ModelError> {
     let agent = &config.app.agent;

@@ -17,7 +17,7 @@ use super::model::{
 };
 use crate::config::AgentConfig;
 use crate::engine::{AssistantStream, Responder, Turn, TurnError, TurnInput};
-use crate::tools::{ToolContext, ToolRegistry, ToolServices};
+use crate::tools::{Services, ToolContext, ToolRegistry};
 use async_trait::async_trait;
 use futures::StreamExt;
 use serde_json::json;
@@ -34,7 +34,7 @@ const TITLE_CHARS: usize = 60;
 pub struct AgentResponder {
     model: Arc<dyn ChatModel>,
     tools: ToolRegistry,
-    services: ToolServices,
+    services: Arc<Services>,
     instructions: String,
     /// The instructions without the tool guide, for small windows.
     compact_instructions: String,
@@ -58,7 +58,7 @@ impl AgentResponder {
     pub fn new(
         model: Arc<dyn ChatModel>,
         tools: ToolRegistry,
-        services: ToolServices,
+        services: Arc<Services>,
         agent: &AgentConfig,
     ) -> Self {
         let specs: Vec<ToolSpec> = tools

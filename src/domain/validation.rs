@@ -251,7 +251,9 @@ mod tests {
             ..limits
         };
         assert_eq!(
-            validate_stake(Cents::new(99), &limits).unwrap_err().to_string(),
+            validate_stake(Cents::new(99), &limits)
+                .unwrap_err()
+                .to_string(),
             "stake $0.99 is under the $1.00 minimum"
         );
         assert_eq!(validate_stake(Cents::dollars(1), &limits), Ok(()));

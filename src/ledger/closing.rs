@@ -9,17 +9,20 @@
 use chrono::{DateTime, Utc};
 use num_traits::Zero;
 
+use crate::betting::{Bookmaker, Market, OddsBoard, Outcome, Sport};
 use crate::domain::{remove_vig, BigRational, DecimalOdds, DevigMethod};
-use crate::providers::{Bookmaker, OddsBoard, Outcome, Sport};
 use crate::store::ClosingQuote;
 
-/// An exact price as stored (`21/11`).
+/// An exact price as stored (`21/11`); the store converts at its row boundary, tests compare
+/// with it.
+#[cfg(test)]
 pub fn price_text(price: &DecimalOdds) -> String {
     let r = price.as_ratio();
     format!("{}/{}", r.numer(), r.denom())
 }
 
 /// Reads a stored exact price back.
+#[cfg(test)]
 pub fn parse_price(text: &str) -> Option<DecimalOdds> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }
@@ -28,13 +31,13 @@ pub fn parse_price(text: &str) -> Option<DecimalOdds> {
 /// at ±line, both sides of a total at the line, every moneyline outcome).
 fn line_outcomes<'a>(
     book: &'a Bookmaker,
-    market: &str,
+    market: Market,
     selection: &str,
     line: Option<f64>,
 ) -> Option<Vec<&'a Outcome>> {
-    let m = book.markets.iter().find(|m| m.key == market)?;
+    let m = book.market(market)?;
     let picked: Vec<&Outcome> = match (market, line) {
-        ("spreads", Some(l)) => m
+        (Market::Spreads, Some(l)) => m
             .outcomes
             .iter()
             .filter(|o| {
@@ -42,7 +45,7 @@ fn line_outcomes<'a>(
                     .is_some_and(|p| if o.name == selection { p == l } else { p == -l })
             })
             .collect(),
-        ("totals", Some(l)) => m.outcomes.iter().filter(|o| o.point == Some(l)).collect(),
+        (Market::Totals, Some(l)) => m.outcomes.iter().filter(|o| o.point == Some(l)).collect(),
         _ => m.outcomes.iter().collect(),
     };
     picked.iter().any(|o| o.name == selection).then_some(picked)
@@ -56,14 +59,14 @@ pub fn closing_quote(
     board: &OddsBoard,
     event_id: &str,
     commence: DateTime<Utc>,
-    market: &str,
+    market: Market,
     selection: &str,
     line: Option<f64>,
     leg_book: &str,
     sport: Sport,
 ) -> Option<ClosingQuote> {
     let event = board.events.iter().find(|e| e.id == event_id)?;
-    let outcomes_needed = if market == "h2h" && sport == Sport::Epl {
+    let outcomes_needed = if market == Market::H2h && sport == Sport::Epl {
         3
     } else {
         2
@@ -111,10 +114,9 @@ pub fn closing_quote(
     let (_, price, quote_at) = best?;
     let fair = (fair_books > 0)
         .then(|| fair_sum / BigRational::from_integer(fair_books.into()))
-        .and_then(|p| DecimalOdds::from_probability(&p).ok())
-        .map(|d| price_text(&d));
+        .and_then(|p| DecimalOdds::from_probability(&p).ok());
     Some(ClosingQuote {
-        price: price_text(&price),
+        price,
         fair,
         quote_at,
     })
@@ -123,15 +125,15 @@ pub fn closing_quote(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::{Market, OddsEvent, Provenance};
+    use crate::betting::{MarketOdds, OddsEvent, Provenance};
 
     fn book(key: &str, at: &str, outcomes: &[(&str, i32, Option<f64>)]) -> Bookmaker {
         Bookmaker {
             key: key.into(),
             title: key.into(),
             last_update: Some(at.parse().unwrap()),
-            markets: vec![Market {
-                key: "spreads".into(),
+            markets: vec![MarketOdds {
+                key: Market::Spreads.as_str().into(),
                 last_update: None,
                 outcomes: outcomes
                     .iter()
@@ -196,7 +198,7 @@ mod tests {
             &b,
             "e1",
             start,
-            "spreads",
+            Market::Spreads,
             "Home",
             Some(-4.0),
             "a",
@@ -204,31 +206,31 @@ mod tests {
         )
         .unwrap();
         // The leg's own book's price is the closing price.
-        assert_eq!(c.price, "21/11");
+        assert_eq!(price_text(&c.price), "21/11");
         assert_eq!(
             c.quote_at,
             "2025-01-15T23:50:00Z".parse::<DateTime<Utc>>().unwrap()
         );
         // Fair p = (1/2 + 11/23)/2 = 45/92 → fair price 92/45.
-        assert_eq!(c.fair.as_deref(), Some("92/45"));
+        assert_eq!(c.fair.as_ref().map(price_text).as_deref(), Some("92/45"));
         // A book that is not on the board falls back to the best pre-start price (+100).
         let c = closing_quote(
             &b,
             "e1",
             start,
-            "spreads",
+            Market::Spreads,
             "Home",
             Some(-4.0),
             "zz",
             Sport::Nba,
         )
         .unwrap();
-        assert_eq!(c.price, "2/1");
+        assert_eq!(price_text(&c.price), "2/1");
         assert!(closing_quote(
             &b,
             "e2",
             start,
-            "spreads",
+            Market::Spreads,
             "Home",
             Some(-4.0),
             "a",

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::closing::closing_quote;
+use crate::betting::SlipState;
 use crate::providers::{OddsBoard, Sport};
 use crate::store::{LegRecord, StoreResult};
-use crate::widgets::SlipState;
 
 /// Which result a market settles on: soccer's 90 minutes plus stoppage time; the US sports
 /// including overtime or extra innings (The Odds API and ESPN report those scores).
@@ -45,7 +45,7 @@ pub fn leg_records(
                 board,
                 &leg.event_id,
                 leg.commence_time,
-                &leg.market,
+                leg.market,
                 &leg.selection,
                 leg.point,
                 &leg.book,
@@ -60,10 +60,10 @@ pub fn leg_records(
                 home_team: leg.home.clone(),
                 away_team: leg.away.clone(),
                 commence_time: leg.commence_time,
-                market: leg.market.clone(),
+                market: leg.market,
                 selection: leg.selection.clone(),
                 line: leg.point,
-                price_decimal: super::closing::price_text(decimal),
+                price_decimal: decimal.clone(),
                 price_american: i64::from(i32::from(american)),
                 book: leg.book.clone(),
                 book_quote_at: book_quote_at(board, &leg.event_id, &leg.book),

@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::closing::{closing_quote, parse_price};
+use super::closing::closing_quote;
+use crate::betting::Market;
 use crate::domain::{
     basis_points, clv, grade, grade_three_way, line_quarters, settle, ticket_clv, BetStatus,
     DecimalOdds, FinalScore, Pick, Side,
@@ -231,7 +232,6 @@ impl Settler {
         let mut updates = Vec::new();
         // (result, taken price, closing fair) per leg after this pass.
         let mut legs_now: Vec<(BetStatus, DecimalOdds, Option<DecimalOdds>)> = Vec::new();
-        let mut readable = true;
         for leg in &bet.legs {
             let sport = Sport::from_key(&leg.sport);
             let sport_data = sport.and_then(|s| data.get(&s));
@@ -241,7 +241,7 @@ impl Settler {
                 result: None,
                 clv_bp: None,
             };
-            let mut fair = leg.closing_fair.as_deref().and_then(parse_price);
+            let mut fair = leg.closing_fair.clone();
             if leg.result == BetStatus::Pending && leg.commence_time > now {
                 if let (Some(board), Some(sport)) =
                     (sport_data.and_then(|d| d.board.as_ref()), sport)
@@ -250,7 +250,7 @@ impl Settler {
                         board,
                         &leg.event_id,
                         leg.commence_time,
-                        &leg.market,
+                        leg.market,
                         &leg.selection,
                         leg.line,
                         &leg.book,
@@ -259,8 +259,8 @@ impl Settler {
                     if let Some(q) =
                         quote.filter(|q| leg.closing_quote_at.is_none_or(|old| q.quote_at > old))
                     {
-                        if let Some(f) = q.fair.as_deref().and_then(parse_price) {
-                            fair = Some(f);
+                        if let Some(f) = &q.fair {
+                            fair = Some(f.clone());
                         }
                         update.closing = Some(q);
                         report.closing_updated += 1;
@@ -276,10 +276,7 @@ impl Settler {
                     report.legs_graded += 1;
                 }
             }
-            let Some(price) = parse_price(&leg.price_decimal) else {
-                readable = false;
-                continue;
-            };
+            let price = leg.price_decimal.clone();
             if let Some(f) = &fair {
                 let bp = basis_points(&clv(&price, f));
                 if leg.clv_bp != Some(bp) {
@@ -289,7 +286,9 @@ impl Settler {
             legs_now.push((result, price, fair));
             updates.push(update);
         }
-        let settlement = if readable {
+        // Prices are exact types from the row: a stored price that does not read is refused
+        // when the row is read (a corrupt row, named), not here.
+        let settlement = {
             let results: Vec<(BetStatus, DecimalOdds)> =
                 legs_now.iter().map(|(s, p, _)| (*s, p.clone())).collect();
             match settle(crate::domain::Cents::new(bet.bet.stake_cents), &results) {
@@ -304,9 +303,6 @@ impl Settler {
                     None
                 }
             }
-        } else {
-            tracing::warn!(bet_id = %bet.bet.id, "settlement: a leg's price is unreadable");
-            None
         };
         Grading {
             user_id: bet.bet.user_id.clone(),
@@ -375,8 +371,8 @@ pub fn grade_pick(leg: &LegRecord, score: FinalScore) -> Option<BetStatus> {
         None
     };
     let quarters = || leg.line.and_then(line_quarters);
-    let pick = match leg.market.as_str() {
-        "h2h" => {
+    let pick = match leg.market {
+        Market::H2h => {
             let side = side?;
             // Soccer moneylines are 3-way: a draw loses both teams.
             if leg.sport == "epl" {
@@ -384,11 +380,11 @@ pub fn grade_pick(leg: &LegRecord, score: FinalScore) -> Option<BetStatus> {
             }
             Pick::Moneyline { side }
         }
-        "spreads" => Pick::Spread {
+        Market::Spreads => Pick::Spread {
             side: side.filter(|s| *s != Side::Draw)?,
             line_quarters: quarters()?,
         },
-        "totals" => Pick::Total {
+        Market::Totals => Pick::Total {
             over: match leg.selection.as_str() {
                 "Over" => true,
                 "Under" => false,
@@ -396,7 +392,6 @@ pub fn grade_pick(leg: &LegRecord, score: FinalScore) -> Option<BetStatus> {
             },
             line_quarters: quarters()?,
         },
-        _ => return None,
     };
     Some(grade(pick, score))
 }

@@ -10,16 +10,21 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::betting::{format_point, Market};
 use crate::domain::{exact, BetStatus, BigRational, Cents};
 use crate::store::{LedgerBet, LegRecord};
-use crate::widgets::{format_point, LedgerRow, LedgerView};
+use crate::widgets::{LedgerRow, LedgerView};
 
 /// `Orlando Magic ML`, `Draw`, `Crystal Palace +0.25`, `Over 2.5`.
 pub fn pick_text(leg: &LegRecord) -> String {
-    match (leg.market.as_str(), leg.line) {
-        ("h2h", _) if leg.selection == "Draw" => "Draw".to_owned(),
-        ("h2h", _) => format!("{} ML", leg.selection),
-        (market, Some(p)) => format!("{} {}", leg.selection, format_point(p, market != "totals")),
+    match (leg.market, leg.line) {
+        (Market::H2h, _) if leg.selection == "Draw" => "Draw".to_owned(),
+        (Market::H2h, _) => format!("{} ML", leg.selection),
+        (market, Some(p)) => format!(
+            "{} {}",
+            leg.selection,
+            format_point(p, market.signed_line())
+        ),
         (_, None) => leg.selection.clone(),
     }
 }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::closing::{closing_quote, parse_price, price_text};
+use super::closing::{closing_quote, parse_price};
 use super::settlement::{SettlementConfig, Settler};
+use crate::betting::Market;
 use crate::domain::{basis_points, clv, AmericanOdds, BetStatus};
 use crate::ids::{new_id, now, IdKind};
 use crate::providers::{OddsBoard, OddsProvider, OddsQuery, ProviderSet, ProvidersConfig, Sport};
@@ -41,7 +42,7 @@ fn demo_leg(
     board: &OddsBoard,
     sport: Sport,
     home: &str,
-    market: &str,
+    market: Market,
     selection: &str,
 ) -> LegRecord {
     let event = board
@@ -51,9 +52,7 @@ fn demo_leg(
         .unwrap_or_else(|| panic!("no {home} game"));
     let book = &event.bookmakers[0];
     let outcome = book
-        .markets
-        .iter()
-        .find(|m| m.key == market)
+        .market(market)
         .unwrap()
         .outcomes
         .iter()
@@ -79,10 +78,10 @@ fn demo_leg(
         home_team: event.home_team.clone(),
         away_team: event.away_team.clone(),
         commence_time: event.commence_time,
-        market: market.into(),
+        market,
         selection: selection.into(),
         line: outcome.point,
-        price_decimal: price_text(&price),
+        price_decimal: price.clone(),
         price_american: i64::from(i32::from(price.to_american().unwrap())),
         book: book.key.clone(),
         book_quote_at: book.last_update,
@@ -159,7 +158,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &nba,
                 Sport::Nba,
                 "Orlando Magic",
-                "h2h",
+                Market::H2h,
                 "Orlando Magic",
             )],
         ),
@@ -169,7 +168,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &nba,
                 Sport::Nba,
                 "New York Knicks",
-                "spreads",
+                Market::Spreads,
                 "New York Knicks",
             )],
         ),
@@ -179,7 +178,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &nba,
                 Sport::Nba,
                 "New York Knicks",
-                "totals",
+                Market::Totals,
                 "Under",
             )],
         ),
@@ -189,7 +188,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &nba,
                 Sport::Nba,
                 "Denver Nuggets",
-                "spreads",
+                Market::Spreads,
                 "Denver Nuggets",
             )],
         ),
@@ -199,7 +198,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &nba,
                 Sport::Nba,
                 "Denver Nuggets",
-                "totals",
+                Market::Totals,
                 "Over",
             )],
         ),
@@ -210,7 +209,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &epl,
                 Sport::Epl,
                 "Leicester City",
-                "spreads",
+                Market::Spreads,
                 "Leicester City",
             )],
         ),
@@ -220,13 +219,19 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &epl,
                 Sport::Epl,
                 "Leicester City",
-                "spreads",
+                Market::Spreads,
                 "Crystal Palace",
             )],
         ),
         (
             "three_quarter_half_won",
-            vec![demo_leg(&epl, Sport::Epl, "Arsenal", "spreads", "Arsenal")],
+            vec![demo_leg(
+                &epl,
+                Sport::Epl,
+                "Arsenal",
+                Market::Spreads,
+                "Arsenal",
+            )],
         ),
         (
             "whole_goal_push",
@@ -234,13 +239,19 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &epl,
                 Sport::Epl,
                 "Newcastle United",
-                "spreads",
+                Market::Spreads,
                 "Newcastle United",
             )],
         ),
         (
             "draw",
-            vec![demo_leg(&epl, Sport::Epl, "Leicester City", "h2h", "Draw")],
+            vec![demo_leg(
+                &epl,
+                Sport::Epl,
+                "Leicester City",
+                Market::H2h,
+                "Draw",
+            )],
         ),
         (
             "home_on_a_draw",
@@ -248,7 +259,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &epl,
                 Sport::Epl,
                 "Leicester City",
-                "h2h",
+                Market::H2h,
                 "Leicester City",
             )],
         ),
@@ -259,26 +270,32 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &nhl,
                 Sport::Nhl,
                 "Vegas Golden Knights",
-                "h2h",
+                Market::H2h,
                 "New York Rangers",
             )],
         ),
         (
             "parlay_one_loss",
             vec![
-                demo_leg(&nba, Sport::Nba, "Orlando Magic", "h2h", "Orlando Magic"),
+                demo_leg(
+                    &nba,
+                    Sport::Nba,
+                    "Orlando Magic",
+                    Market::H2h,
+                    "Orlando Magic",
+                ),
                 demo_leg(
                     &nba,
                     Sport::Nba,
                     "New York Knicks",
-                    "spreads",
+                    Market::Spreads,
                     "New York Knicks",
                 ),
                 demo_leg(
                     &nba,
                     Sport::Nba,
                     "Oklahoma City Thunder",
-                    "h2h",
+                    Market::H2h,
                     "Oklahoma City Thunder",
                 ),
             ],
@@ -290,14 +307,14 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                     &nba,
                     Sport::Nba,
                     "Orlando Magic",
-                    "spreads",
+                    Market::Spreads,
                     "Orlando Magic",
                 ),
                 demo_leg(
                     &nba,
                     Sport::Nba,
                     "Denver Nuggets",
-                    "spreads",
+                    Market::Spreads,
                     "Denver Nuggets",
                 ),
             ],
@@ -309,7 +326,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
                 &epl,
                 Sport::Epl,
                 "Ipswich Town",
-                "h2h",
+                Market::H2h,
                 "Ipswich Town",
             )],
         ),
@@ -347,7 +364,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
     assert_eq!(got("three_quarter_half_won"), (HalfWon, Some(14_545)));
     assert_eq!(got("whole_goal_push"), (Push, Some(10_000)));
     let draw = by_key(&ledger, "draw");
-    let draw_price = parse_price(&draw.legs[0].price_decimal).unwrap();
+    let draw_price = draw.legs[0].price_decimal.clone();
     let draw_payout = (draw_price.as_ratio()
         * crate::domain::BigRational::from_integer(10_000.into()))
     .round()
@@ -380,10 +397,7 @@ async fn demo_settlement_grades_every_market_push_quarter_lines_void_and_parlays
         "settled by the wall clock"
     );
     let leg = &ml.legs[0];
-    let expected = basis_points(&clv(
-        &parse_price(&leg.price_decimal).unwrap(),
-        &parse_price(leg.closing_fair.as_deref().unwrap()).unwrap(),
-    ));
+    let expected = basis_points(&clv(&leg.price_decimal, leg.closing_fair.as_ref().unwrap()));
     assert_eq!(leg.clv_bp, Some(expected));
     assert_eq!(ml.clv_bp, Some(expected), "a single's CLV is its leg's");
     // A void ticket has no CLV (nothing counted).
@@ -414,7 +428,13 @@ async fn concurrent_settlers_grade_each_bet_once(store: SharedStore) {
     let u = new_id(IdKind::Session);
     let mut ids = Vec::new();
     for i in 0..12 {
-        let leg = demo_leg(&nba, Sport::Nba, "Orlando Magic", "h2h", "Orlando Magic");
+        let leg = demo_leg(
+            &nba,
+            Sport::Nba,
+            "Orlando Magic",
+            Market::H2h,
+            "Orlando Magic",
+        );
         ids.push(place(&store, &u, &format!("race-{i}"), vec![leg]).await);
     }
     let config = SettlementConfig {
@@ -525,7 +545,7 @@ async fn a_bet_locked_at_the_default_demo_clock_settles_when_the_clock_moves() {
     let legs = &ledger[0].legs;
     assert_eq!(legs.len(), 3);
     assert!(ledger[0].demo);
-    assert!(legs.iter().all(|l| l.market == "spreads"
+    assert!(legs.iter().all(|l| l.market == Market::Spreads
         && l.book_quote_at.is_some()
         && l.closing_fair.is_some()
         && l.rule_scope == "including_overtime"));
@@ -560,13 +580,7 @@ async fn a_bet_locked_at_the_default_demo_clock_settles_when_the_clock_moves() {
     let legs_now: Vec<_> = bet
         .legs
         .iter()
-        .map(|l| {
-            (
-                l.result,
-                parse_price(&l.price_decimal).unwrap(),
-                l.closing_fair.as_deref().and_then(parse_price),
-            )
-        })
+        .map(|l| (l.result, l.price_decimal.clone(), l.closing_fair.clone()))
         .collect();
     let expected = crate::domain::ticket_clv(&legs_now).map(|c| basis_points(&c));
     assert!(expected.is_some());

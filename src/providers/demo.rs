@@ -22,13 +22,11 @@ use super::{odds_api, search_searxng, ProviderResult};
 
 pub use super::demo_providers::{DemoGameLogs, DemoOdds, DemoSearch, DemoStats};
 
-/// Provenance source for every demo value.
-pub const SOURCE: &str = "DEMO DATA";
+/// Provenance source for every demo value, and the label shown wherever demo data is.
+pub use crate::betting::{DEMO_LABEL as LABEL, DEMO_SOURCE as SOURCE};
 /// The default "now" of the dataset; tests freeze it and tools compute "tonight" from it.
 /// `PL_DEMO_CLOCK` moves it (e.g. to `2025-01-16T12:00:00Z`, when the Jan 15 games are final).
 pub const DEMO_CLOCK: &str = "2025-01-15T17:00:00Z";
-/// Shown wherever demo data is displayed.
-pub const LABEL: &str = "DEMO DATA – fictional odds and stats, not for betting";
 
 pub fn demo_clock() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(DEMO_CLOCK)
@@ -42,11 +40,7 @@ pub fn provenance() -> Provenance {
 
 /// Demo provenance as of a moved clock.
 pub fn provenance_at(as_of: DateTime<Utc>) -> Provenance {
-    Provenance {
-        source: SOURCE.to_owned(),
-        as_of,
-        demo: true,
-    }
+    Provenance::demo(as_of)
 }
 
 macro_rules! demo_file {

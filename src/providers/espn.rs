@@ -540,8 +540,8 @@ fn bookmaker(sport: Sport, o: &WireOdds, home: &str, away: &str) -> Option<Bookm
                 outcomes.push(outcome("Draw", d, None));
             }
         }
-        markets.push(Market {
-            key: "h2h".into(),
+        markets.push(MarketOdds {
+            key: Market::H2h.as_str().into(),
             last_update: None,
             outcomes,
         });
@@ -556,8 +556,8 @@ fn bookmaker(sport: Sport, o: &WireOdds, home: &str, away: &str) -> Option<Bookm
     let away_price = price(&sp_away).or(team_odds(&o.away_team_odds, |t| &t.spread_odds));
     if let (Some(hl), Some(al), Some(hp), Some(ap)) = (home_line, away_line, home_price, away_price)
     {
-        markets.push(Market {
-            key: "spreads".into(),
+        markets.push(MarketOdds {
+            key: Market::Spreads.as_str().into(),
             last_update: None,
             outcomes: vec![outcome(home, hp, Some(hl)), outcome(away, ap, Some(al))],
         });
@@ -571,8 +571,8 @@ fn bookmaker(sport: Sport, o: &WireOdds, home: &str, away: &str) -> Option<Bookm
     let over_price = price(&over).or(o.over_odds.as_ref().and_then(american));
     let under_price = price(&under).or(o.under_odds.as_ref().and_then(american));
     if let (Some(t), Some(op), Some(up)) = (total, over_price, under_price) {
-        markets.push(Market {
-            key: "totals".into(),
+        markets.push(MarketOdds {
+            key: Market::Totals.as_str().into(),
             last_update: None,
             outcomes: vec![outcome("Over", op, Some(t)), outcome("Under", up, Some(t))],
         });

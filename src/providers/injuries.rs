@@ -1,6 +1,6 @@
 //! Injury reports (providers.md §2.5): who is out, doubtful or questionable, per league.
 //!
-//! Owns: the injury types, the [`InjuryProvider`] trait, ESPN's league injuries endpoint
+//! Owns: the [`InjuryProvider`] trait (the injury types are the model's, `betting::feeds`), ESPN's league injuries endpoint
 //! (`/apis/site/v2/sports/{sport}/{league}/injuries`, opt-in like every ESPN call) and the
 //! labelled demo reports (`data/demo/espn/injuries_*.json`, stored in ESPN's format so the
 //! same parser reads both).
@@ -12,99 +12,9 @@ use serde::Deserialize;
 use super::espn::{self, EspnClient};
 use super::model::{Provenance, Sport};
 use super::{demo, wire, ProviderResult};
-
-/// A player's availability as the report gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InjuryStatus {
-    Out,
-    Doubtful,
-    Questionable,
-    DayToDay,
-    Suspended,
-    Active,
-    Other,
-}
-
-impl InjuryStatus {
-    /// ESPN's spellings ("Out", "Day-To-Day", "Suspension", …); anything new is `Other`.
-    pub fn parse(raw: &str) -> Self {
-        let key: String = raw
-            .chars()
-            .filter(char::is_ascii_alphabetic)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        match key.as_str() {
-            "out" | "injuredreserve" | "ir" => InjuryStatus::Out,
-            "doubtful" => InjuryStatus::Doubtful,
-            "questionable" => InjuryStatus::Questionable,
-            "daytoday" | "dtd" | "probable" => InjuryStatus::DayToDay,
-            "suspension" | "suspended" => InjuryStatus::Suspended,
-            "active" => InjuryStatus::Active,
-            _ => InjuryStatus::Other,
-        }
-    }
-
-    /// Whether the player is expected to miss the game: what a bettor must know before a leg.
-    pub fn misses_game(self) -> bool {
-        matches!(
-            self,
-            InjuryStatus::Out | InjuryStatus::Doubtful | InjuryStatus::Suspended
-        )
-    }
-}
-
-/// One player on a report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Injury {
-    pub player: String,
-    pub position: Option<String>,
-    /// The team's full name ("Dallas Mavericks").
-    pub team: String,
-    pub status: InjuryStatus,
-    /// The status as the source wrote it ("Day-To-Day").
-    pub status_text: String,
-    /// "Left calf strain".
-    pub detail: String,
-    pub comment: Option<String>,
-    pub updated: Option<DateTime<Utc>>,
-    pub return_date: Option<NaiveDate>,
-}
-
-/// A league's injury report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InjuryReport {
-    pub sport: Sport,
-    pub injuries: Vec<Injury>,
-    pub provenance: Provenance,
-}
-
-impl InjuryReport {
-    /// Entries whose team or player contains `name` (case-insensitive: "Lakers", "luka").
-    pub fn matching(&self, name: &str) -> Vec<&Injury> {
-        let needle = name.trim().to_lowercase();
-        self.injuries
-            .iter()
-            .filter(|i| {
-                i.team.to_lowercase().contains(&needle) || i.player.to_lowercase().contains(&needle)
-            })
-            .collect()
-    }
-
-    /// Players of `team` (a full name as the odds feed spells it) expected to miss the game.
-    pub fn missing_for(&self, team: &str) -> Vec<&Injury> {
-        self.injuries
-            .iter()
-            .filter(|i| i.status.misses_game() && same_team(&i.team, team))
-            .collect()
-    }
-}
-
-/// ESPN and the odds feed spell a few teams differently ("LA Clippers" / "Los Angeles
-/// Clippers"); the nickname at the end is the same.
-fn same_team(a: &str, b: &str) -> bool {
-    let last = |s: &str| s.rsplit(' ').next().unwrap_or("").to_lowercase();
-    a.eq_ignore_ascii_case(b) || (!last(a).is_empty() && last(a) == last(b))
-}
+#[cfg(test)]
+use crate::betting::feeds::same_team;
+pub use crate::betting::{Injury, InjuryReport, InjuryStatus};
 
 /// League injury reports.
 #[async_trait]

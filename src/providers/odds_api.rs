@@ -445,7 +445,7 @@ fn convert_event(
             markets: b
                 .markets
                 .into_iter()
-                .map(|m| Market {
+                .map(|m| MarketOdds {
                     key: m.key,
                     last_update: m.last_update,
                     outcomes: m

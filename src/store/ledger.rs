@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{BetRecord, StoreResult};
-use crate::domain::BetStatus;
+use crate::betting::Market;
+use crate::domain::{BetStatus, DecimalOdds};
 
 /// One leg of a tracked bet, as locked in, plus how it settled.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,13 +27,13 @@ pub struct LegRecord {
     pub home_team: String,
     pub away_team: String,
     pub commence_time: DateTime<Utc>,
-    /// `h2h`, `spreads` or `totals`.
-    pub market: String,
+    /// Stored as its key (`h2h`, `spreads` or `totals`) in a TEXT column.
+    pub market: Market,
     /// Team name, `Draw`, `Over` or `Under`, as the book lists it.
     pub selection: String,
     pub line: Option<f64>,
-    /// The exact decimal price taken (`21/11`).
-    pub price_decimal: String,
+    /// The exact decimal price taken (stored as `21/11`).
+    pub price_decimal: DecimalOdds,
     pub price_american: i64,
     pub book: String,
     /// The book's own time for the quote taken (its `last_update`), when the provider gave one.
@@ -45,9 +46,9 @@ pub struct LegRecord {
     pub home_score: Option<i64>,
     pub away_score: Option<i64>,
     /// The leg's book's last quote before the start (exact decimal), else the best one.
-    pub closing_price: Option<String>,
+    pub closing_price: Option<DecimalOdds>,
     /// The no-vig price of the selection from the closing quotes (exact decimal).
-    pub closing_fair: Option<String>,
+    pub closing_fair: Option<DecimalOdds>,
     /// The book time of the closing quote.
     pub closing_quote_at: Option<DateTime<Utc>>,
     pub clv_bp: Option<i64>,
@@ -69,8 +70,8 @@ pub struct LedgerBet {
 /// A leg's closing quote, captured before the start.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClosingQuote {
-    pub price: String,
-    pub fair: Option<String>,
+    pub price: DecimalOdds,
+    pub fair: Option<DecimalOdds>,
     pub quote_at: DateTime<Utc>,
 }
 

@@ -7,7 +7,8 @@ use sqlx::Row;
 use super::ledger::*;
 use super::sql_store::{PostgresStore, SqliteStore};
 use super::*;
-use crate::domain::BetStatus;
+use crate::betting::Market;
+use crate::domain::{BetStatus, DecimalOdds};
 use crate::ids::micros_to_time;
 
 // Column lists as macros so every statement stays a `&'static str` (sqlx audits dynamic SQL).
@@ -29,6 +30,28 @@ macro_rules! leg_columns {
 
 fn status(text: &str) -> StoreResult<BetStatus> {
     text.parse().map_err(StoreError::Corrupt)
+}
+
+/// An exact price from its TEXT column (`21/11`); anything else is a corrupt row, named.
+fn price(column: &str, text: &str) -> StoreResult<DecimalOdds> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|e| StoreError::Corrupt(format!("bet leg {column} {text:?}: {e}")))
+}
+
+fn opt_price(column: &str, text: Option<String>) -> StoreResult<Option<DecimalOdds>> {
+    text.map(|t| price(column, &t)).transpose()
+}
+
+/// How an exact price is stored: the ratio, `21/11`.
+fn price_text(price: &DecimalOdds) -> String {
+    let r = price.as_ratio();
+    format!("{}/{}", r.numer(), r.denom())
+}
+
+/// A leg's market from its TEXT column; any other key is a corrupt row, named.
+fn market(text: &str) -> StoreResult<Market> {
+    text.parse()
+        .map_err(|e: crate::betting::UnknownMarket| StoreError::Corrupt(format!("bet leg: {e}")))
 }
 
 fn opt_time(micros: Option<i64>) -> Option<DateTime<Utc>> {
@@ -72,10 +95,10 @@ macro_rules! ledger_store {
                     home_team: row.try_get("home_team")?,
                     away_team: row.try_get("away_team")?,
                     commence_time: micros_to_time(row.try_get("commence_time")?),
-                    market: row.try_get("market")?,
+                    market: market(&row.try_get::<String, _>("market")?)?,
                     selection: row.try_get("selection")?,
                     line: row.try_get("line")?,
-                    price_decimal: row.try_get("price_decimal")?,
+                    price_decimal: price("price_decimal", &row.try_get::<String, _>("price_decimal")?)?,
                     price_american: row.try_get("price_american")?,
                     book: row.try_get("book")?,
                     book_quote_at: opt_time(row.try_get("book_quote_at")?),
@@ -84,8 +107,8 @@ macro_rules! ledger_store {
                     settled_at: opt_time(row.try_get("settled_at")?),
                     home_score: row.try_get("home_score")?,
                     away_score: row.try_get("away_score")?,
-                    closing_price: row.try_get("closing_price")?,
-                    closing_fair: row.try_get("closing_fair")?,
+                    closing_price: opt_price("closing_price", row.try_get("closing_price")?)?,
+                    closing_fair: opt_price("closing_fair", row.try_get("closing_fair")?)?,
                     closing_quote_at: opt_time(row.try_get("closing_quote_at")?),
                     clv_bp: row.try_get("clv_bp")?,
                 })
@@ -177,10 +200,10 @@ macro_rules! ledger_store {
                         .bind(&leg.home_team)
                         .bind(&leg.away_team)
                         .bind(leg.commence_time.timestamp_micros())
-                        .bind(&leg.market)
+                        .bind(leg.market.as_str())
                         .bind(&leg.selection)
                         .bind(leg.line)
-                        .bind(&leg.price_decimal)
+                        .bind(price_text(&leg.price_decimal))
                         .bind(leg.price_american)
                         .bind(&leg.book)
                         .bind(leg.book_quote_at.map(|t| t.timestamp_micros()))
@@ -189,8 +212,8 @@ macro_rules! ledger_store {
                         .bind(leg.settled_at.map(|t| t.timestamp_micros()))
                         .bind(leg.home_score)
                         .bind(leg.away_score)
-                        .bind(&leg.closing_price)
-                        .bind(&leg.closing_fair)
+                        .bind(leg.closing_price.as_ref().map(price_text))
+                        .bind(leg.closing_fair.as_ref().map(price_text))
                         .bind(leg.closing_quote_at.map(|t| t.timestamp_micros()))
                         .bind(leg.clv_bp)
                         .execute(&mut *tx)
@@ -298,8 +321,8 @@ macro_rules! ledger_store {
                              WHERE bet_id = $4 AND user_id = $5 AND leg_index = $6 \
                              AND (closing_quote_at IS NULL OR closing_quote_at <= $3)",
                         )
-                        .bind(&c.price)
-                        .bind(&c.fair)
+                        .bind(price_text(&c.price))
+                        .bind(c.fair.as_ref().map(price_text))
                         .bind(c.quote_at.timestamp_micros())
                         .bind(&g.bet_id)
                         .bind(&g.user_id)

@@ -10,17 +10,18 @@ use serde_json::{json, Value};
 use super::offline_skill::{array_at, dollars, shown, str_at};
 use super::parlay_picks::{auto_picks, explicit_pick, LegArg};
 use super::support::{
-    bet_limits, default_day, display_format, eastern_day, fetch_board, games_on,
-    sharp_book, stake_sizing, SportArg,
+    bet_limits, default_day, display_format, eastern_day, fetch_board, games_on, sharp_book,
+    stake_sizing, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
-use super::{ToolContext, ToolError, ToolServices, TypedTool};
+use super::{Services, ToolContext, ToolError, TypedTool};
+use crate::betting::{analyze_board, SlipLeg, SlipState};
 use crate::domain::{
     exact, format_odds, validate_parlay, validate_payout, validate_stake, Cents, OddsFormat,
 };
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, parlay_slip, slip_edge_text, SlipLeg, SlipState};
+use crate::widgets::{parlay_slip, slip_edge_text};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BuildParlayArgs {
@@ -138,13 +139,16 @@ impl TypedTool for BuildParlay {
             format!("Building a {count}-leg {} parlay…", sport.title()),
             Some(IconName::new("notebook-pencil")),
         ));
-        let markets: Vec<String> = FEATURED_MARKETS.iter().map(|m| (*m).to_owned()).collect();
+        let markets: Vec<String> = FEATURED_MARKETS
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect();
         let mut notes: Vec<String> = Vec::new();
         let (board, legs) = match &explicit {
             Some(picks) => {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
                 let analysis = analyze_board(&board, sharp_book(config));
-                let now = ctx.services.providers.odds().now();
+                let now = ctx.services.now();
                 let picked = picks
                     .iter()
                     .map(|p| explicit_pick(&board, &analysis, p, now))
@@ -162,7 +166,7 @@ impl TypedTool for BuildParlay {
                 // Today's slate first; a league with too few games today (an NFL Wednesday)
                 // picks from every upcoming game instead.
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
-                let now = ctx.services.providers.odds().now();
+                let now = ctx.services.now();
                 let today = games_on(&board, default_day(&board, eastern_day(now)));
                 let sharp = sharp_book(config);
                 let picks = auto_picks(&today, &analyze_board(&today, sharp), count as usize, now);
@@ -219,7 +223,7 @@ impl TypedTool for BuildParlay {
 
 /// Notes on each leg the players its side is expected to miss (both sides for a total or a
 /// draw). Advice, not a condition: when the injury feed fails the slip goes out without notes.
-async fn note_injuries(services: &ToolServices, sport: Sport, legs: &mut [SlipLeg]) {
+async fn note_injuries(services: &Services, sport: Sport, legs: &mut [SlipLeg]) {
     let report = match services.providers.injuries().injuries(sport).await {
         Ok(report) => report,
         Err(error) => {

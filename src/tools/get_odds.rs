@@ -9,14 +9,15 @@ use serde_json::{json, Value};
 
 use super::offline_skill::{array_at, scalar_facts, shown, str_at};
 use super::support::{
-    board_for_day, display_format, parse_date, sharp_book, stake_sizing, MarketArg, SportArg,
+    board_for_day, display_format, parse_date, sharp_book, stake_sizing, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
+use crate::betting::{analyze_board, BoardAnalysis, Market};
 use crate::domain::{exact, format_odds, OddsFormat};
 use crate::protocol::{IconName, ThreadStreamEvent};
 use crate::providers::{Sport, FEATURED_MARKETS};
-use crate::widgets::{analyze_board, odds_board, BoardAnalysis};
+use crate::widgets::odds_board;
 
 /// Games beyond this are left off the widget (the result says how many there were).
 pub const MAX_GAMES: usize = 12;
@@ -52,10 +53,13 @@ pub struct GetOddsVisual;
 
 fn market_keys(choice: MarketChoice) -> Vec<String> {
     match choice {
-        MarketChoice::All => FEATURED_MARKETS.iter().map(|m| (*m).to_owned()).collect(),
-        MarketChoice::H2h => vec![MarketArg::H2h.key().into()],
-        MarketChoice::Spreads => vec![MarketArg::Spreads.key().into()],
-        MarketChoice::Totals => vec![MarketArg::Totals.key().into()],
+        MarketChoice::All => FEATURED_MARKETS
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect(),
+        MarketChoice::H2h => vec![Market::H2h.as_str().into()],
+        MarketChoice::Spreads => vec![Market::Spreads.as_str().into()],
+        MarketChoice::Totals => vec![Market::Totals.as_str().into()],
     }
 }
 
@@ -218,13 +222,23 @@ fn read(q: &Question) -> Option<Value> {
     let (sport, team) = q.sport_and_team();
     let markets = [
         (
-            "h2h",
+            Market::H2h,
             q.any(&["moneyline", "moneylines", "ml", "h2h", "to win"]),
         ),
-        ("spreads", q.any(&["spread", "spreads", "handicap", "ats"])),
-        ("totals", q.any(&["total", "totals", "over under", "o u"])),
+        (
+            Market::Spreads,
+            q.any(&["spread", "spreads", "handicap", "ats"]),
+        ),
+        (
+            Market::Totals,
+            q.any(&["total", "totals", "over under", "o u"]),
+        ),
     ];
-    let asked: Vec<&str> = markets.iter().filter(|m| m.1).map(|m| m.0).collect();
+    let asked: Vec<&str> = markets
+        .iter()
+        .filter(|m| m.1)
+        .map(|m| m.0.as_str())
+        .collect();
     let market = if asked.len() == 1 { asked[0] } else { "all" };
     let mut args = json!({"sport": sport, "market": market});
     if let Some(team) = team {
@@ -290,7 +304,7 @@ fn game_prices(game: &Value) -> String {
                 .find_map(|k| o.get(*k).and_then(|p| shown(p, k)))
         };
         let mut parts = Vec::new();
-        let moneyline: Vec<String> = sides("h2h")
+        let moneyline: Vec<String> = sides(Market::H2h.as_str())
             .iter()
             .filter_map(|o| {
                 Some(format!(
@@ -304,7 +318,7 @@ fn game_prices(game: &Value) -> String {
             parts.push(moneyline.join(" / "));
         }
         // The spread as its favourite's line, the total as its number.
-        let spreads = sides("spreads");
+        let spreads = sides(Market::Spreads.as_str());
         let favourite = spreads
             .iter()
             .find(|o| {
@@ -322,7 +336,7 @@ fn game_prices(game: &Value) -> String {
                 parts.push(format!("{name} {point:+}{price}"));
             }
         }
-        if let Some(point) = sides("totals")
+        if let Some(point) = sides(Market::Totals.as_str())
             .iter()
             .find_map(|o| o.get("point").and_then(Value::as_f64))
         {
@@ -345,7 +359,7 @@ fn game_prices(game: &Value) -> String {
                             .or_else(|| o.get("price_american"))
                             .and_then(|p| shown(p, "price"))?;
                         Some(match o.get("point").and_then(Value::as_f64) {
-                            Some(point) if key == "spreads" => {
+                            Some(point) if Market::Spreads.is(key) => {
                                 format!("{name} {point:+} ({price})")
                             }
                             Some(point) => format!("{name} {point} ({price})"),
@@ -376,10 +390,10 @@ fn game_prices(game: &Value) -> String {
 }
 
 fn market_label(key: &str) -> &str {
-    match key {
-        "h2h" => "moneyline",
-        "spreads" => "spread",
-        "totals" => "total",
-        other => other,
+    match Market::from_key(key) {
+        Some(Market::H2h) => "moneyline",
+        Some(Market::Spreads) => "spread",
+        Some(Market::Totals) => "total",
+        None => key,
     }
 }

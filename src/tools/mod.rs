@@ -46,19 +46,29 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// What every tool may use besides the turn.
+/// The one services handle: what every tool and every widget action may use besides the
+/// turn. Start-up builds one and hands the same `Arc` to the agent (its tools) and to the
+/// actions, so both see the same providers (and their caches), configuration and clock.
 #[derive(Clone)]
-pub struct ToolServices {
+pub struct Services {
     pub providers: ProviderSet,
     pub betting: BettingConfig,
     /// Responsible-gambling defaults and the loosening delay (`ledger::limits`).
     pub gambling: crate::config::ResponsibleGamblingConfig,
 }
 
+impl Services {
+    /// "Now" by the odds provider's clock (the demo dataset's fixed clock, else the wall
+    /// clock): what "started", "tonight" and quote ages are measured against.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.providers.odds().now()
+    }
+}
+
 /// A tool's view of the running turn: stream widgets and progress, read the thread.
 pub struct ToolContext<'a> {
     pub turn: &'a mut Turn,
-    pub services: &'a ToolServices,
+    pub services: &'a Services,
 }
 
 /// A failure the model sees as the tool's result and can correct (bad arguments, no data).

@@ -59,7 +59,7 @@ impl TypedTool for MyBets {
             .bets()
             .await
             .map_err(|e| ToolError::new(format!("the ledger is unavailable: {e}")))?;
-        let as_of = ctx.services.providers.odds().now();
+        let as_of = ctx.services.now();
         let view = summarize(&bets, as_of);
         let copy = format!(
             "{} open, {} settled, profit/loss {}",

@@ -9,15 +9,13 @@ use num_traits::ToPrimitive;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::support::MarketArg;
 use super::ToolError;
+use crate::betting::analysis::{complete_market_size, current_quotes as quotes, same_line};
+use crate::betting::{BoardAnalysis, GameAnalysis, Market, SlipLeg};
 use crate::domain::{
     exact, expected_value_per_unit, remove_vig, BigRational, DecimalOdds, DevigMethod, Probability,
 };
 use crate::providers::{team_matches, Bookmaker, OddsBoard, OddsEvent, Outcome};
-use crate::widgets::board::{complete_market_size, current_quotes as quotes, same_line};
-use crate::widgets::slip::SLIP_MARKETS;
-use crate::widgets::{BoardAnalysis, GameAnalysis, SlipLeg};
 
 /// A pick the model names explicitly.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -25,7 +23,7 @@ pub struct LegArg {
     /// The game's `event_id` from get_odds_visual.
     pub event_id: String,
     /// `h2h` (moneyline), `spreads` or `totals`.
-    pub market: MarketArg,
+    pub market: Market,
     /// The side: a team ("Orlando Magic", "Magic -1.5"), "Over 228.5", "Under", or "Draw".
     pub selection: String,
     /// The American price the model expects. Only compared: the leg is always priced at the
@@ -47,11 +45,11 @@ fn bp(p: &BigRational) -> u32 {
 fn book_fair(
     event: &OddsEvent,
     book: &Bookmaker,
-    market: &str,
+    market: Market,
     outcome: &Outcome,
 ) -> Option<BigRational> {
-    let m = book.markets.iter().find(|m| m.key == market)?;
-    if m.outcomes.len() < complete_market_size(market, event) {
+    let m = book.market(market)?;
+    if m.outcomes.len() < complete_market_size(market.as_str(), event) {
         return None;
     }
     let prices: Vec<_> = m.outcomes.iter().map(|o| o.price.clone()).collect();
@@ -65,7 +63,7 @@ fn book_fair(
 
 fn leg(
     event: &OddsEvent,
-    market: &str,
+    market: Market,
     book: &Bookmaker,
     outcome: &Outcome,
     fair: &BigRational,
@@ -75,7 +73,7 @@ fn leg(
         away: event.away_team.clone(),
         home: event.home_team.clone(),
         commence_time: event.commence_time,
-        market: market.to_owned(),
+        market,
         selection: outcome.name.clone(),
         point: outcome.point,
         price: outcome.price.clone(),
@@ -164,13 +162,14 @@ impl Candidate {
 
 fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
     let mut top: Option<Candidate> = None;
-    for market in game
+    for (market, analysed) in game
         .markets
         .iter()
-        .filter(|m| SLIP_MARKETS.contains(&m.key.as_str()))
+        .filter_map(|m| Some((Market::from_key(&m.key)?, m)))
     {
-        for o in &market.outcomes {
-            let Some((book, outcome)) = best(quotes(event, &market.key, &o.name, o.point)) else {
+        for o in &analysed.outcomes {
+            let Some((book, outcome)) = best(quotes(event, market.as_str(), &o.name, o.point))
+            else {
                 continue;
             };
             let price = &outcome.price;
@@ -180,7 +179,7 @@ fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
             let candidate = Candidate {
                 ev: expected_value_per_unit(&p, price),
                 fair: o.fair_probability.clone(),
-                leg: leg(event, &market.key, book, outcome, &o.fair_probability),
+                leg: leg(event, market, book, outcome, &o.fair_probability),
             };
             // Strictly better only: on a full tie the earlier market and outcome stay.
             if top
@@ -250,7 +249,7 @@ pub fn explicit_pick(
     if let Some(refusal) = started(&event.away_team, &event.home_team, event.commence_time, now) {
         return Err(ToolError::new(refusal));
     }
-    let market = arg.market.key();
+    let market = arg.market;
     let (wanted, point) = split_selection(&arg.selection);
     let game = analysis.games.iter().find(|g| g.event_id == event.id);
     let consensus = game
@@ -274,8 +273,8 @@ pub fn explicit_pick(
             })?,
     };
     let point = point.or(consensus.and_then(|o| o.point));
-    let (book, outcome) = best(quotes(event, market, &name, point)).ok_or_else(|| {
-            ToolError::new(format!(
+    let (book, outcome) = best(quotes(event, market.as_str(), &name, point)).ok_or_else(|| {
+        ToolError::new(format!(
             "no book hangs {:?} in {} @ {}",
             arg.selection, event.away_team, event.home_team
         ))
@@ -326,10 +325,10 @@ fn outcome_implied(outcome: &Outcome) -> BigRational {
 /// for the line across books. `None` when nobody hangs it any more.
 pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(DecimalOdds, String, String)> {
     let event = board.events.iter().find(|e| e.id == leg.event_id)?;
-    let same_book =
-        quotes(event, &leg.market, &leg.selection, leg.point).find(|(b, _)| b.key == leg.book);
+    let key = leg.market.as_str();
+    let same_book = quotes(event, key, &leg.selection, leg.point).find(|(b, _)| b.key == leg.book);
     let (book, outcome) =
-        same_book.or_else(|| best(quotes(event, &leg.market, &leg.selection, leg.point)))?;
+        same_book.or_else(|| best(quotes(event, key, &leg.selection, leg.point)))?;
     Some((outcome.price.clone(), book.key.clone(), book.title.clone()))
 }
 
@@ -355,14 +354,18 @@ mod tests {
 
     #[test]
     fn auto_picks_take_the_most_ev_not_the_heaviest_favourite() {
-        use crate::widgets::analyze_board;
+        use crate::betting::analyze_board;
         use crate::widgets::golden::{am, sample_board};
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         // Book A hangs the Heat at +160, above both books' fair line (EV +3.3 %); the Thunder
         // (−185, 62 % to win) are the likeliest side on the board but below zero EV.
         let mut board = sample_board();
         let book_a = &mut board.events[0].bookmakers[0];
-        let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
+        let h2h = book_a
+            .markets
+            .iter_mut()
+            .find(|m| m.key == Market::H2h)
+            .unwrap();
         h2h.outcomes[1].price = am(160);
         let legs = auto_picks(&board, &analyze_board(&board, None), 1, now).unwrap();
         assert_eq!(
@@ -379,7 +382,7 @@ mod tests {
 
     #[test]
     fn auto_pick_ties_go_to_the_earlier_game_whatever_the_board_order() {
-        use crate::widgets::analyze_board;
+        use crate::betting::analyze_board;
         use crate::widgets::golden::sample_board;
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         // The same game twice (same prices, so the same EV and probability), listed second
@@ -402,11 +405,11 @@ mod tests {
 
     #[test]
     fn a_stale_book_never_prices_a_leg() {
-        use crate::widgets::analyze_board;
+        use crate::betting::analyze_board;
         use crate::widgets::golden::{am, sample_board};
         let arg = LegArg {
             event_id: "evt_heat_lakers".into(),
-            market: MarketArg::H2h,
+            market: Market::H2h,
             selection: "Miami Heat".into(),
             price_american: None,
         };
@@ -437,7 +440,7 @@ mod tests {
 
     #[test]
     fn a_named_price_never_beats_line_shopping() {
-        use crate::widgets::analyze_board;
+        use crate::betting::analyze_board;
         use crate::widgets::golden::{am, sample_board};
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
@@ -445,12 +448,15 @@ mod tests {
         // Book A hangs the Heat at +130 and book B at +140: naming +130 must not pick book A.
         let arg = LegArg {
             event_id: "evt_heat_lakers".into(),
-            market: MarketArg::H2h,
+            market: Market::H2h,
             selection: "Miami Heat".into(),
             price_american: Some(130),
         };
         let pick = explicit_pick(&board, &analysis, &arg, now).unwrap();
-        assert_eq!((pick.leg.book.as_str(), &pick.leg.price), ("book_b", &am(140)));
+        assert_eq!(
+            (pick.leg.book.as_str(), &pick.leg.price),
+            ("book_b", &am(140))
+        );
         let note = pick.note.expect("a named price that differs is reported");
         assert!(note.contains("+130") && note.contains("+140"), "{note}");
         // Naming the best price itself says nothing.
@@ -458,6 +464,9 @@ mod tests {
             price_american: Some(140),
             ..arg
         };
-        assert_eq!(explicit_pick(&board, &analysis, &arg, now).unwrap().note, None);
+        assert_eq!(
+            explicit_pick(&board, &analysis, &arg, now).unwrap().note,
+            None
+        );
     }
 }

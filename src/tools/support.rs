@@ -6,12 +6,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{ToolError, ToolServices};
+use super::{Services, ToolError};
+use crate::betting::StakeSizing;
 use crate::config::{BettingConfig, OddsFormat as ConfigOddsFormat, SameGame};
 use crate::domain::{BetLimits, Cents, OddsFormat, SameGamePolicy};
 use crate::providers::{OddsBoard, OddsQuery, ProviderError, Sport, ToolKind};
 use crate::store::{StoreError, UserLedger};
-use crate::widgets::{eastern_offset, StakeSizing};
+use crate::widgets::eastern_offset;
 
 /// A league the app covers. The schema lists the five short names; reading is lenient
 /// ("NBA", "basketball_nba", "premier league"), because a model's spelling is not a reason to
@@ -50,25 +51,6 @@ impl From<SportArg> for Sport {
             SportArg::Mlb => Sport::Mlb,
             SportArg::Nhl => Sport::Nhl,
             SportArg::Epl => Sport::Epl,
-        }
-    }
-}
-
-/// A featured market: moneyline (`h2h`), point spread or total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum MarketArg {
-    H2h,
-    Spreads,
-    Totals,
-}
-
-impl MarketArg {
-    pub fn key(self) -> &'static str {
-        match self {
-            MarketArg::H2h => "h2h",
-            MarketArg::Spreads => "spreads",
-            MarketArg::Totals => "totals",
         }
     }
 }
@@ -144,7 +126,7 @@ pub fn eastern_day(at: DateTime<Utc>) -> NaiveDate {
 /// The odds board for `sport` (upcoming and live games), optionally one team's games and one
 /// Eastern day.
 pub async fn fetch_board(
-    services: &ToolServices,
+    services: &Services,
     sport: Sport,
     markets: Vec<String>,
     team: Option<String>,
@@ -156,7 +138,7 @@ pub async fn fetch_board(
 /// The board as the provider has it now, past every cache: what a lock-in re-quotes against
 /// (one provider request per lock-in).
 pub async fn fetch_current_board(
-    services: &ToolServices,
+    services: &Services,
     sport: Sport,
     markets: Vec<String>,
 ) -> Result<OddsBoard, ToolError> {
@@ -164,7 +146,7 @@ pub async fn fetch_current_board(
 }
 
 async fn query_board(
-    services: &ToolServices,
+    services: &Services,
     sport: Sport,
     markets: Vec<String>,
     team: Option<String>,
@@ -221,14 +203,14 @@ pub fn games_on(board: &OddsBoard, day: NaiveDate) -> OddsBoard {
 
 /// Odds for `sport` on one Eastern day: `date`, or else [`default_day`].
 pub async fn board_for_day(
-    services: &ToolServices,
+    services: &Services,
     sport: Sport,
     markets: Vec<String>,
     team: Option<String>,
     date: Option<NaiveDate>,
 ) -> Result<(OddsBoard, NaiveDate), ToolError> {
     let board = fetch_board(services, sport, markets, team, date).await?;
-    let today = eastern_day(services.providers.odds().now());
+    let today = eastern_day(services.now());
     let day = date.unwrap_or_else(|| default_day(&board, today));
     Ok((games_on(&board, day), day))
 }

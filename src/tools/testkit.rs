@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde_json::{json, Value};
 
-use super::{standard_tools, ToolContext, ToolRegistry, ToolServices};
+use super::{standard_tools, Services, ToolContext, ToolRegistry};
 use crate::actions::standard_actions;
 use crate::config::{AppConfig, EMBEDDED_LEPTOS_TOML};
 use crate::engine::testing::TestEngine;
@@ -19,9 +19,9 @@ use crate::providers::ProviderSet;
 use crate::store::{BetRecord, SharedStore};
 use crate::widgets::golden::check_widget;
 
-pub fn services() -> ToolServices {
+pub fn services() -> Services {
     let config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml").expect("embedded config");
-    ToolServices {
+    Services {
         providers: ProviderSet::demo().expect("demo providers"),
         betting: config.betting,
         gambling: config.responsible_gambling,
@@ -31,7 +31,7 @@ pub fn services() -> ToolServices {
 /// Runs the tool named by the first word of the message with the rest as arguments.
 struct ToolCaller {
     tools: ToolRegistry,
-    services: ToolServices,
+    services: Arc<Services>,
 }
 
 #[async_trait]
@@ -120,14 +120,15 @@ impl Kit {
 
     /// With these providers instead of the demo ones.
     pub async fn with_providers(providers: ProviderSet) -> Kit {
-        Self::with_services(ToolServices {
+        Self::with_services(Services {
             providers,
             ..services()
         })
         .await
     }
 
-    async fn with_services(services: ToolServices) -> Kit {
+    async fn with_services(services: Services) -> Kit {
+        let services = Arc::new(services);
         let responder = Arc::new(ToolCaller {
             tools: standard_tools(),
             services: services.clone(),

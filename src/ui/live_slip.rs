@@ -7,12 +7,10 @@
 //! Pure apart from [`LiveSlip`]'s signals: [`quote_as_typed`] is tested natively.
 
 use super::account::HouseStakeRules;
-use crate::domain::{
-    price_parlay, AmericanOdds, Cents, DecimalOdds, MoneyError, ParlayLeg, ParlayOptions,
-};
+use crate::betting::SlipActionPayload;
+use crate::domain::{price_parlay, Cents, DecimalOdds, MoneyError, ParlayLeg, ParlayOptions};
 use crate::protocol::WidgetRoot;
 use leptos::prelude::*;
-use serde_json::Value;
 
 pub use crate::domain::slip_actions::LOCK_IN;
 /// The form field of the stake (`widgets::STAKE_FIELD`).
@@ -88,24 +86,7 @@ pub fn quote_as_typed(
 /// The exact leg prices a slip widget carries in its Lock It In payload; `None` for other
 /// widgets (or a slip whose prices cannot be read, which then shows the server's figures).
 pub fn slip_prices(widget: &WidgetRoot) -> Option<Vec<DecimalOdds>> {
-    prices_of(&widget.button_action(LOCK_IN)?.payload)
-}
-
-fn prices_of(payload: &Value) -> Option<Vec<DecimalOdds>> {
-    let legs = payload.get("slip")?.get("legs")?.as_array()?;
-    legs.iter()
-        .map(|leg| match (leg.get("price"), leg.get("price_american")) {
-            (Some(Value::String(exact)), _) => {
-                serde_json::from_value(Value::String(exact.clone())).ok()
-            }
-            // Slips saved before prices were exact carry American integers.
-            (None, Some(american)) => american
-                .as_i64()
-                .and_then(|a| AmericanOdds::try_from(a).ok())
-                .map(AmericanOdds::to_decimal),
-            _ => None,
-        })
-        .collect()
+    SlipActionPayload::leg_prices(&widget.button_action(LOCK_IN)?.payload)
 }
 
 /// A slip being edited: its prices, the stake as typed, and whether the bettor has typed
@@ -155,6 +136,7 @@ impl LiveSlip {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::AmericanOdds;
 
     fn rules() -> Option<HouseStakeRules> {
         Some(HouseStakeRules {
@@ -217,7 +199,7 @@ mod tests {
         use crate::domain::OddsFormat;
         use crate::widgets::golden::sample_slip;
         let slip = sample_slip();
-        let sizing = crate::widgets::StakeSizing::new(crate::domain::KellySizing::default(), None);
+        let sizing = crate::betting::StakeSizing::new(crate::domain::KellySizing::default(), None);
         let widget = crate::widgets::parlay_slip(&slip, OddsFormat::American, &sizing);
         let prices = slip_prices(&widget).expect("the slip's prices");
         let expected: Vec<DecimalOdds> = slip.legs.iter().map(|l| l.price.clone()).collect();

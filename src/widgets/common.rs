@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::betting::DEMO_LABEL;
 use crate::protocol::widgets::WidgetStatus;
 use crate::protocol::widgets::{
     Badge, BadgeColor, BadgeVariant, Caption, Row, SmallSize, Spacer, Text, Title, TitleSize,
 };
 use crate::protocol::{IconName, WidgetComponent};
-use crate::providers::demo;
 
 /// The header line of a card: what it shows, with an icon of the built-in set.
 pub fn card_status(text: impl Into<String>, icon: &str) -> Option<WidgetStatus> {
@@ -22,19 +22,7 @@ pub fn card_status(text: impl Into<String>, icon: &str) -> Option<WidgetStatus> 
     })
 }
 
-/// A spread (`signed`: `+1.5`, `-7.5`, `PK` for zero) or a total (`228.5`).
-pub fn format_point(point: f64, signed: bool) -> String {
-    if !signed {
-        return point.to_string();
-    }
-    if point == 0.0 {
-        "PK".to_owned()
-    } else if point > 0.0 {
-        format!("+{point}")
-    } else {
-        point.to_string()
-    }
-}
+pub use crate::betting::format_point;
 
 /// US Eastern offset at `at` (the rule lives in `domain::fan_time`).
 pub use crate::domain::fan_time::us_eastern_offset as eastern_offset;
@@ -94,7 +82,7 @@ pub fn source_lines(source: &str, as_of: DateTime<Utc>, demo: bool) -> Vec<Widge
         format_local_datetime(as_of)
     ))];
     if demo {
-        lines.push(caption(demo::LABEL));
+        lines.push(caption(DEMO_LABEL));
     }
     lines
 }

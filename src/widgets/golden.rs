@@ -9,12 +9,11 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::betting::*;
 use crate::domain::{AmericanOdds, Cents, DecimalOdds};
 use crate::protocol::WidgetRoot;
-use crate::providers::*;
 
 use super::receipt::{BetReceipt, LockedLeg};
-use super::slip::{SlipLeg, SlipState};
 
 /// What every widget we send must satisfy: the catalogue's structural rules, and a JSON form
 /// that parses back (strictly, closed component set) to the same tree.
@@ -69,8 +68,13 @@ fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("fixture time")
 }
 
+/// The demo dataset's clock (`providers::demo::DEMO_CLOCK`).
+fn demo_clock() -> DateTime<Utc> {
+    at("2025-01-15T17:00:00Z")
+}
+
 fn demo_provenance() -> Provenance {
-    demo::provenance()
+    Provenance::demo(demo_clock())
 }
 
 /// The exact price of an American quote (test data is written in American odds).
@@ -89,15 +93,15 @@ fn outcome(name: &str, price: i32, point: Option<f64>) -> Outcome {
     }
 }
 
-fn market(key: &str, outcomes: Vec<Outcome>) -> Market {
-    Market {
-        key: key.into(),
+fn market(key: Market, outcomes: Vec<Outcome>) -> MarketOdds {
+    MarketOdds {
+        key: key.as_str().into(),
         last_update: None,
         outcomes,
     }
 }
 
-fn book(key: &str, title: &str, updated: &str, markets: Vec<Market>) -> Bookmaker {
+fn book(key: &str, title: &str, updated: &str, markets: Vec<MarketOdds>) -> Bookmaker {
     Bookmaker {
         key: key.into(),
         title: title.into(),
@@ -123,18 +127,18 @@ pub fn sample_board() -> OddsBoard {
                 "2025-01-15T16:53:00Z",
                 vec![
                     market(
-                        "h2h",
+                        Market::H2h,
                         vec![outcome(lakers, -150, None), outcome(heat, 130, None)],
                     ),
                     market(
-                        "spreads",
+                        Market::Spreads,
                         vec![
                             outcome(heat, -110, Some(4.0)),
                             outcome(lakers, -110, Some(-4.0)),
                         ],
                     ),
                     market(
-                        "totals",
+                        Market::Totals,
                         vec![
                             outcome("Over", -110, Some(220.0)),
                             outcome("Under", -110, Some(220.0)),
@@ -148,18 +152,18 @@ pub fn sample_board() -> OddsBoard {
                 "2025-01-15T16:58:00Z",
                 vec![
                     market(
-                        "h2h",
+                        Market::H2h,
                         vec![outcome(heat, 140, None), outcome(lakers, -160, None)],
                     ),
                     market(
-                        "spreads",
+                        Market::Spreads,
                         vec![
                             outcome(heat, -105, Some(4.0)),
                             outcome(lakers, -115, Some(-4.0)),
                         ],
                     ),
                     market(
-                        "totals",
+                        Market::Totals,
                         vec![
                             outcome("Over", -115, Some(220.5)),
                             outcome("Under", -105, Some(220.5)),
@@ -182,7 +186,7 @@ pub fn sample_board() -> OddsBoard {
             "DemoBook A (synthetic)",
             "2025-01-15T16:55:00Z",
             vec![market(
-                "h2h",
+                Market::H2h,
                 vec![
                     outcome("Boston Celtics", 155, None),
                     outcome("Oklahoma City Thunder", -185, None),
@@ -201,7 +205,7 @@ pub fn sample_board() -> OddsBoard {
 fn slip_leg(
     event: &str,
     (away, home): (&str, &str),
-    market: &str,
+    market: Market,
     selection: &str,
     point: Option<f64>,
     price: i32,
@@ -212,7 +216,7 @@ fn slip_leg(
         away: away.into(),
         home: home.into(),
         commence_time: at("2025-01-16T01:00:00Z"),
-        market: market.into(),
+        market,
         selection: selection.into(),
         point,
         price: am(price),
@@ -235,7 +239,7 @@ pub fn sample_slip() -> SlipState {
             slip_leg(
                 "evt_1",
                 ("Miami Heat", "Los Angeles Lakers"),
-                "spreads",
+                Market::Spreads,
                 "Los Angeles Lakers",
                 Some(-4.0),
                 -110,
@@ -244,7 +248,7 @@ pub fn sample_slip() -> SlipState {
             slip_leg(
                 "evt_2",
                 ("Boston Celtics", "Oklahoma City Thunder"),
-                "h2h",
+                Market::H2h,
                 "Boston Celtics",
                 None,
                 150,
@@ -253,22 +257,22 @@ pub fn sample_slip() -> SlipState {
             slip_leg(
                 "evt_3",
                 ("Charlotte Hornets", "Denver Nuggets"),
-                "h2h",
+                Market::H2h,
                 "Denver Nuggets",
                 None,
                 -200,
                 6_500,
             ),
         ],
-        source: demo::SOURCE.into(),
-        as_of: demo::demo_clock(),
+        source: DEMO_SOURCE.into(),
+        as_of: demo_clock(),
         demo: true,
     }
 }
 
 pub fn sample_receipt() -> BetReceipt {
     let slip = sample_slip();
-    let decimals = ["21/11", "5/2", "3/2"];
+    let decimals = [(21, 11), (5, 2), (3, 2)];
     BetReceipt {
         bet_id: "bet_0123456789abcdef0123456789abcdef".into(),
         idempotency_key: slip.key.clone(),
@@ -276,7 +280,7 @@ pub fn sample_receipt() -> BetReceipt {
         sport: Sport::Nba,
         stake: Cents::dollars(100),
         payout: Cents::new(71_591),
-        combined_decimal: "315/44".into(),
+        combined: DecimalOdds::from_ratio(315, 44).unwrap(),
         odds_american: 616,
         legs: slip
             .legs
@@ -285,9 +289,9 @@ pub fn sample_receipt() -> BetReceipt {
             .map(|(leg, decimal)| LockedLeg {
                 leg,
                 sport: Sport::Nba,
-                decimal: decimal.into(),
-                source: demo::SOURCE.into(),
-                as_of: demo::demo_clock(),
+                decimal: DecimalOdds::from_ratio(decimal.0, decimal.1).unwrap(),
+                source: DEMO_SOURCE.into(),
+                as_of: demo_clock(),
                 demo: true,
             })
             .collect(),
@@ -404,7 +408,7 @@ pub fn sample_game_log() -> GameLog {
 pub fn sample_ledger() -> super::ledger::LedgerView {
     use super::ledger::{LedgerRow, LedgerView};
     use crate::domain::BetStatus;
-    let at = demo::demo_clock();
+    let at = demo_clock();
     LedgerView {
         open_count: 1,
         open_stake: Cents::new(2_500),
@@ -458,7 +462,7 @@ pub fn sample_ledger() -> super::ledger::LedgerView {
 /// Limits with a daily cap being raised (waiting its 24 h) and a 7-day cool-off running.
 pub fn sample_limits() -> super::limits::LimitsView {
     use super::limits::{LimitLine, LimitsView};
-    let at = demo::demo_clock();
+    let at = demo_clock();
     LimitsView {
         lines: vec![
             LimitLine {

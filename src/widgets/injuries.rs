@@ -1,9 +1,9 @@
 //! The injury report card: one row per player (name and position, team, what and since when,
 //! expected return) with a status badge, then where it came from.
 
+use crate::betting::{Injury, InjuryReport, InjuryStatus};
 use crate::protocol::widgets::{BadgeColor, Card, Col, Row, Spacer};
 use crate::protocol::{WidgetComponent, WidgetRoot};
-use crate::providers::{Injury, InjuryReport, InjuryStatus};
 
 use super::common::{
     badge, bold, caption, card_status, format_local_datetime, header, source_lines, text,

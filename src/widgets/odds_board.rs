@@ -3,49 +3,24 @@
 //! row: per outcome the best price, its EV at the fair probability and the fractional-Kelly
 //! stake for the user's bankroll.
 
+use crate::betting::analysis::{BoardAnalysis, BookMarket, FairFrom, GameAnalysis, MarketAnalysis};
+use crate::betting::{short_team, Market, Sport, StakeSizing};
 use crate::domain::{exact, format_odds, OddsFormat};
 use crate::protocol::widgets::{
     BadgeColor, Card, CardSize, Col, Divider, Row, Spacer, Table, TableCell, TableRow,
 };
 use crate::protocol::{WidgetComponent, WidgetRoot};
-use crate::providers::Sport;
 
-use super::board::{BoardAnalysis, BookMarket, FairFrom, GameAnalysis, MarketAnalysis};
 use super::common::{
     badge, bold, caption, card_status, format_local_time, format_point, header, source_lines, text,
 };
-use super::edge::StakeSizing;
 
 /// Column title of a market.
 fn market_title(key: &str) -> String {
-    match key {
-        "spreads" => "Spread".into(),
-        "totals" => "Total".into(),
-        "h2h" => "Moneyline".into(),
-        other => other.replace('_', " "),
+    match Market::from_key(key) {
+        Some(market) => market.label().into(),
+        None => key.replace('_', " "),
     }
-}
-
-/// Nickname for a cell ("Los Angeles Lakers" → "Lakers"); soccer clubs keep their full name
-/// ("Manchester City" would become "City").
-pub(crate) fn short_team(name: &str, sport: Sport) -> String {
-    const TWO_WORDS: &[&str] = &[
-        "Trail Blazers",
-        "Red Sox",
-        "White Sox",
-        "Blue Jays",
-        "Maple Leafs",
-        "Golden Knights",
-        "Red Wings",
-        "Blue Jackets",
-    ];
-    if sport == Sport::Epl {
-        return name.to_owned();
-    }
-    if let Some(nick) = TWO_WORDS.iter().find(|n| name.ends_with(*n)) {
-        return (*nick).to_owned();
-    }
-    name.rsplit(' ').next().unwrap_or(name).to_owned()
 }
 
 /// `Heat +4`, `O 220`, `Lakers`, `Draw`: the outcome without its price.
@@ -57,7 +32,7 @@ pub(crate) fn outcome_label(market: &str, name: &str, point: Option<f64>, sport:
         team => short_team(team, sport),
     };
     match point {
-        Some(p) => format!("{who} {}", format_point(p, market != "totals")),
+        Some(p) => format!("{who} {}", format_point(p, !Market::Totals.is(market))),
         None => who,
     }
 }
@@ -288,8 +263,8 @@ pub fn odds_board(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::betting::analyze_board;
     use crate::domain::BigRational;
-    use crate::widgets::board::analyze_board;
     use crate::widgets::golden::{am, assert_golden, sample_board};
 
     fn sizing(bankroll: Option<i64>) -> StakeSizing {
@@ -305,7 +280,11 @@ mod tests {
         // Book A hangs the Heat at +160: the best price, above both books' fair line.
         let mut board = sample_board();
         let book_a = &mut board.events[0].bookmakers[0];
-        let h2h = book_a.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
+        let h2h = book_a
+            .markets
+            .iter_mut()
+            .find(|m| m.key == Market::H2h)
+            .unwrap();
         h2h.outcomes[1].price = am(160);
         let analysis = analyze_board(&board, None);
         let heat = &analysis.games[0].markets[2].outcomes[0];
@@ -379,11 +358,16 @@ mod tests {
         assert_eq!(short_team("Los Angeles Lakers", Sport::Nba), "Lakers");
         assert_eq!(short_team("Manchester City", Sport::Epl), "Manchester City");
         assert_eq!(
-            outcome_label("totals", "Over", Some(220.5), Sport::Nba),
+            outcome_label(Market::Totals.as_str(), "Over", Some(220.5), Sport::Nba),
             "O 220.5"
         );
         assert_eq!(
-            outcome_label("spreads", "Miami Heat", Some(4.0), Sport::Nba),
+            outcome_label(
+                Market::Spreads.as_str(),
+                "Miami Heat",
+                Some(4.0),
+                Sport::Nba
+            ),
             "Heat +4"
         );
     }

@@ -7,8 +7,7 @@
 //! (streamed) carrying the whole slip. Being inside the form, "Lock It In" also receives the
 //! stake field, so a typed stake counts even if the bettor never pressed Update.
 
-use serde_json::json;
-
+use crate::betting::{SlipActionPayload, SlipLeg, SlipState, StakeSizing};
 use crate::domain::{exact, format_odds, OddsFormat, ParlayQuote};
 use crate::protocol::widgets::{
     BadgeColor, Button, ButtonColor, ButtonStyle, Card, Col, ControlSize, ControlVariant, Divider,
@@ -20,11 +19,9 @@ use super::action_types::{LOCK_IN, REMOVE_LEG, SET_STAKE};
 use super::common::{
     badge, bold, caption, card_status, format_local_time, header, label_value, source_lines,
 };
-use super::edge::StakeSizing;
-use super::slip::{SlipLeg, SlipState};
 
 /// The form field that carries the stake (dollars, as typed).
-pub const STAKE_FIELD: &str = "stake";
+pub use crate::betting::slip_action::STAKE_FIELD;
 
 fn price_view(leg: &SlipLeg, format: OddsFormat) -> WidgetComponent {
     let now = format_odds(&leg.price, format);
@@ -61,7 +58,7 @@ fn leg_row(
     sizing: &StakeSizing,
 ) -> WidgetComponent {
     let leg = &slip.legs[index];
-    let (probability, color) = leg.market_probability_badge();
+    let (probability, color) = (leg.market_probability_text(), BadgeColor::Secondary);
     let mut about = vec![
         bold(leg.pick()),
         caption(format!(
@@ -99,9 +96,12 @@ fn leg_row(
                 color: Some(ButtonColor::Secondary),
                 size: Some(ControlSize::Sm),
                 on_click_action: Some(
-                    ActionConfig::new(REMOVE_LEG, json!({"key": slip.key, "leg": index}))
-                        .sync()
-                        .with_loading_behavior(LoadingBehavior::SelfOnly),
+                    ActionConfig::new(
+                        REMOVE_LEG,
+                        SlipActionPayload::remove_leg(slip, index).to_value(),
+                    )
+                    .sync()
+                    .with_loading_behavior(LoadingBehavior::SelfOnly),
                 ),
                 ..Default::default()
             }
@@ -158,7 +158,9 @@ fn stake_form(
     Form {
         children,
         gap: Some(2.into()),
-        on_submit_action: Some(ActionConfig::new(SET_STAKE, json!({"key": slip.key})).sync()),
+        on_submit_action: Some(
+            ActionConfig::new(SET_STAKE, SlipActionPayload::set_stake(slip).to_value()).sync(),
+        ),
         ..Default::default()
     }
     .into()
@@ -251,7 +253,7 @@ pub fn parlay_slip(slip: &SlipState, format: OddsFormat, sizing: &StakeSizing) -
         icon_start: Some(IconName::new("check-circle")),
         disabled: (slip.legs.len() < 2).then_some(true),
         on_click_action: Some(
-            ActionConfig::new(LOCK_IN, json!({"key": slip.key, "slip": slip}))
+            ActionConfig::new(LOCK_IN, SlipActionPayload::lock_in(slip).to_value())
                 .with_loading_behavior(LoadingBehavior::SelfOnly),
         ),
         ..Default::default()

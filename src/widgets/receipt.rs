@@ -5,16 +5,15 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::betting::{SlipLeg, Sport};
 use crate::domain::{format_odds, Cents, DecimalOdds, OddsFormat};
 use crate::protocol::widgets::{BadgeColor, Card, Col, Divider, Row, Spacer};
 use crate::protocol::{WidgetComponent, WidgetRoot};
-use crate::providers::Sport;
 
 use super::common::{
     badge, bold, caption, card_status, format_local_datetime, format_local_time, header,
     label_value, source_lines,
 };
-use super::slip::SlipLeg;
 
 /// One leg as saved in the bet's odds snapshot (`BetRecord.legs` is a JSON array of these).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,8 +21,8 @@ pub struct LockedLeg {
     #[serde(flatten)]
     pub leg: SlipLeg,
     pub sport: Sport,
-    /// The exact decimal price used for the payout (`"21/11"` for −110).
-    pub decimal: String,
+    /// The exact decimal price used for the payout (`"21/11"` for −110 on the wire).
+    pub decimal: DecimalOdds,
     pub source: String,
     pub as_of: DateTime<Utc>,
     pub demo: bool,
@@ -39,8 +38,8 @@ pub struct BetReceipt {
     pub sport: Sport,
     pub stake: Cents,
     pub payout: Cents,
-    /// The combined price as exact decimal odds (`"315/44"`), for display in any format.
-    pub combined_decimal: String,
+    /// The combined price as exact decimal odds (315/44), for display in any format.
+    pub combined: DecimalOdds,
     pub odds_american: i64,
     pub legs: Vec<LockedLeg>,
 }
@@ -52,11 +51,7 @@ impl BetReceipt {
 }
 
 fn combined_text(receipt: &BetReceipt, format: OddsFormat) -> String {
-    // Stored as the exact ratio ("315/44"), which is how `DecimalOdds` serialises.
-    let exact = serde_json::Value::String(receipt.combined_decimal.clone());
-    serde_json::from_value::<DecimalOdds>(exact)
-        .map(|price| format_odds(&price, format))
-        .unwrap_or_else(|_| format!("{:+}", receipt.odds_american))
+    format_odds(&receipt.combined, format)
 }
 
 fn leg_line(leg: &LockedLeg, sport: Sport, format: OddsFormat) -> WidgetComponent {

@@ -3,9 +3,9 @@
 //! tool sends the first as `thread.item.added`, the next ones as `widget.root.updated`, and the
 //! last as `thread.item.done`.
 
+use crate::betting::{SearchResult, SearchResults};
 use crate::protocol::widgets::{BadgeColor, Caption, Col, Divider, FlexWrap, Row, SmallSize};
 use crate::protocol::{WidgetComponent, WidgetRoot};
-use crate::providers::{SearchResult, SearchResults};
 
 use super::common::{
     badge, bold, caption, card_status, format_local_datetime, header, source_lines, text,

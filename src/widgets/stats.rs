@@ -1,11 +1,11 @@
 //! The stats answer: the provider's sentence, its table (game rows, then summary rows such as
 //! "Average"), and where it came from.
 
+use crate::betting::{StatsAnswer, StatsTable};
 use crate::protocol::widgets::{
     Caption, Card, FontWeight, SmallSize, Table, TableCell, TableRow, Text, TextSize,
 };
 use crate::protocol::{WidgetComponent, WidgetRoot};
-use crate::providers::{StatsAnswer, StatsTable};
 
 use super::common::{caption, card_status, header, source_lines};
 

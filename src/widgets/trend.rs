@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::betting::{GameLog, SubjectKind};
 use crate::protocol::widgets::{
     BarSeries, Card, Chart, CurveType, LineSeries, Scalar, Series, XAxis,
 };
 use crate::protocol::WidgetRoot;
-use crate::providers::{GameLog, SubjectKind};
 
 use super::common::{caption, card_status, header, source_lines};
 

@@ -19,7 +19,7 @@ use crate::engine::{Engine, Reply, RequestContext};
 use crate::protocol::{ThreadItem, ThreadStreamEvent, WidgetRoot};
 use crate::providers::ProviderSet;
 use crate::store::{PageQuery, SortOrder};
-use crate::tools::{Tool, ToolContext, ToolRegistry, ToolServices};
+use crate::tools::{Services, Tool, ToolContext, ToolRegistry};
 use async_trait::async_trait;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -55,11 +55,11 @@ impl Fixture {
     ) -> Fixture {
         let mut app = app_config();
         configure(&mut app.agent);
-        let services = ToolServices {
+        let services = Arc::new(Services {
             providers: ProviderSet::demo().unwrap(),
             betting: app.betting.clone(),
             gambling: app.responsible_gambling.clone(),
-        };
+        });
         let responder = Arc::new(AgentResponder::new(model, tools, services, &app.agent));
         let test = TestEngine::builder(responder).build().await;
         Fixture {

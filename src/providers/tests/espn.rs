@@ -313,7 +313,7 @@ fn the_configured_book_list_never_hides_espns_own_book() {
         key: key.into(),
         title: key.into(),
         last_update: None,
-        markets: vec![Market {
+        markets: vec![MarketOdds {
             key: "h2h".into(),
             last_update: None,
             outcomes: vec![],

@@ -11,17 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use num_traits::{One, Signed};
 
+use super::market::Market;
+use super::names::{format_point, short_team};
+use super::sport::Sport;
 use crate::domain::{
     price_parlay, BigRational, Cents, DecimalOdds, LegKey, ParlayError, ParlayLeg, ParlayOptions,
     ParlayQuote, Probability,
 };
-use crate::protocol::widgets::BadgeColor;
-use crate::providers::Sport;
-
-use super::odds_board::short_team;
-
-/// Markets a slip leg may come from (the featured markets of the board).
-pub const SLIP_MARKETS: [&str; 3] = ["h2h", "spreads", "totals"];
 
 /// Longest text field accepted from a payload; real names are far shorter.
 const MAX_TEXT: usize = 120;
@@ -32,8 +28,8 @@ pub struct SlipLeg {
     pub away: String,
     pub home: String,
     pub commence_time: DateTime<Utc>,
-    /// `h2h`, `spreads` or `totals`.
-    pub market: String,
+    /// `h2h`, `spreads` or `totals` on the wire (an unknown key does not read).
+    pub market: Market,
     /// The outcome's name as the book lists it: a team, `Over`/`Under`, or `Draw`.
     pub selection: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,13 +66,13 @@ pub struct SlipLeg {
 impl SlipLeg {
     /// `Orlando Magic ML`, `Orlando Magic -1.5`, `Over 228.5`, `Draw`.
     pub fn pick(&self) -> String {
-        match (self.market.as_str(), self.point) {
-            ("h2h", _) if self.selection == "Draw" => "Draw".to_owned(),
-            ("h2h", _) => format!("{} ML", self.selection),
+        match (self.market, self.point) {
+            (Market::H2h, _) if self.selection == "Draw" => "Draw".to_owned(),
+            (Market::H2h, _) => format!("{} ML", self.selection),
             (market, Some(p)) => format!(
                 "{} {}",
                 self.selection,
-                super::common::format_point(p, market != "totals")
+                format_point(p, market.signed_line())
             ),
             (_, None) => self.selection.clone(),
         }
@@ -93,14 +89,14 @@ impl SlipLeg {
 
     /// What makes two legs the same bet (for duplicate and both-sides checks).
     pub fn leg_key(&self) -> LegKey {
-        LegKey::new(&self.event_id, &self.market, &self.selection)
+        LegKey::new(&self.event_id, self.market.as_str(), &self.selection)
     }
 
-    /// The badge beside the price: the market's own no-vig win probability. It is what the
-    /// books imply, not our confidence in the pick, and says so.
-    pub fn market_probability_badge(&self) -> (String, BadgeColor) {
+    /// The text of the badge beside the price: the market's own no-vig win probability. It
+    /// is what the books imply, not our confidence in the pick, and says so.
+    pub fn market_probability_text(&self) -> String {
         let pct = (self.fair_bp + 50) / 100;
-        (format!("Market prob. {pct}%"), BadgeColor::Secondary)
+        format!("Market prob. {pct}%")
     }
 
     /// The fair win probability: exact when the slip carries it, else from `fair_bp`;
@@ -125,9 +121,6 @@ impl SlipLeg {
         ];
         if !fields.iter().all(|s| text_ok(s)) {
             return Err(format!("leg {n} has an empty or overlong field"));
-        }
-        if !SLIP_MARKETS.contains(&self.market.as_str()) {
-            return Err(format!("leg {n} has an unknown market"));
         }
         if self
             .point
@@ -404,9 +397,12 @@ mod tests {
             serde_json::from_value::<SlipState>(json).is_err(),
             "a price at or below 1 pays nothing"
         );
-        let mut bad = good.clone();
-        bad.legs[0].market = "player_points".into();
-        assert!(bad.check(10).is_err());
+        let mut json = serde_json::to_value(&good).unwrap();
+        json["legs"][0]["market"] = serde_json::json!("player_points");
+        assert!(
+            serde_json::from_value::<SlipState>(json).is_err(),
+            "a leg of an unknown market does not read"
+        );
         let mut bad = good.clone();
         bad.legs[0].fair_bp = 10_001;
         assert!(bad.check(10).is_err());
@@ -422,10 +418,7 @@ mod tests {
         assert_eq!(slip.legs[0].pick(), "Los Angeles Lakers -4");
         assert_eq!(slip.legs[1].pick(), "Boston Celtics ML");
         assert_eq!(slip.legs[2].pick(), "Denver Nuggets ML");
-        assert_eq!(
-            slip.legs[0].market_probability_badge().0,
-            "Market prob. 52%"
-        );
+        assert_eq!(slip.legs[0].market_probability_text(), "Market prob. 52%");
         assert!(!slip.is_same_game());
     }
 }

@@ -15,11 +15,13 @@ use std::cmp::Ordering;
 use chrono::{DateTime, Utc};
 use num_traits::Zero;
 
+use super::board::{Bookmaker, MarketOdds, OddsBoard, OddsEvent, Outcome};
 use super::edge::{Edge, StakeSizing};
+use super::market::Market;
+use super::sport::Sport;
 use crate::domain::{
     expected_value_per_unit, hold, remove_vig, BigRational, DecimalOdds, DevigMethod, Probability,
 };
-use crate::providers::{Bookmaker, Market, OddsBoard, OddsEvent, Outcome, Sport};
 
 /// The board, analysed. Games keep the provider's order (start time).
 #[derive(Debug, Clone, PartialEq)]
@@ -128,11 +130,11 @@ pub struct BestQuote {
 
 /// Display order of markets: the columns a bettor reads left to right.
 fn market_rank(key: &str) -> usize {
-    match key {
-        "spreads" => 0,
-        "totals" => 1,
-        "h2h" => 2,
-        _ => 3,
+    match Market::from_key(key) {
+        Some(Market::Spreads) => 0,
+        Some(Market::Totals) => 1,
+        Some(Market::H2h) => 2,
+        None => 3,
     }
 }
 
@@ -151,7 +153,7 @@ fn outcome_rank(name: &str, event: &OddsEvent) -> usize {
 type Priced = (String, Option<f64>, DecimalOdds);
 
 /// The outcomes of one book's market, sorted for display.
-fn sorted_outcomes(market: &Market, event: &OddsEvent) -> Vec<Priced> {
+fn sorted_outcomes(market: &MarketOdds, event: &OddsEvent) -> Vec<Priced> {
     let mut outcomes: Vec<_> = market
         .outcomes
         .iter()
@@ -259,7 +261,7 @@ fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> Book
 /// How many prices make a market whole enough to de-vig: soccer's moneyline is three-way, and
 /// two prices without the draw would read as a phantom edge.
 pub fn complete_market_size(key: &str, event: &OddsEvent) -> usize {
-    if key == "h2h" && event.sport_key.starts_with("soccer") {
+    if Market::H2h.is(key) && event.sport_key.starts_with("soccer") {
         3
     } else {
         2
@@ -413,7 +415,7 @@ mod tests {
         assert_eq!(analysis.markets, vec!["spreads", "totals", "h2h"]);
         let game = &analysis.games[0];
         // Moneyline −150 / +130 at book A, −160 / +140 at book B.
-        let h2h = game.markets.iter().find(|m| m.key == "h2h").unwrap();
+        let h2h = game.markets.iter().find(|m| m.key == Market::H2h).unwrap();
         let away = &h2h.outcomes[0];
         assert_eq!(away.name, "Miami Heat");
         assert_eq!(away.best.price, am(140));
@@ -449,12 +451,19 @@ mod tests {
         event.sport_key = "soccer_epl".into();
         // Two books hang only home and away (no draw): no fair probability from them.
         let analysis = analyze_board(&board, None);
-        let h2h = analysis.games[0].markets.iter().find(|m| m.key == "h2h");
+        let h2h = analysis.games[0]
+            .markets
+            .iter()
+            .find(|m| m.key == Market::H2h);
         assert!(h2h.is_none(), "{h2h:?}");
         // Add the draw at one book: that book alone makes the market (three prices).
         let book = &mut board.events[0].bookmakers[0];
-        let market = book.markets.iter_mut().find(|m| m.key == "h2h").unwrap();
-        market.outcomes.push(crate::providers::Outcome {
+        let market = book
+            .markets
+            .iter_mut()
+            .find(|m| m.key == Market::H2h)
+            .unwrap();
+        market.outcomes.push(crate::betting::Outcome {
             name: "Draw".into(),
             price: am(250),
             point: None,
@@ -464,7 +473,7 @@ mod tests {
         let h2h = analysis.games[0]
             .markets
             .iter()
-            .find(|m| m.key == "h2h")
+            .find(|m| m.key == Market::H2h)
             .unwrap();
         assert_eq!(h2h.outcomes.len(), 3);
         let total: BigRational = h2h
@@ -482,7 +491,7 @@ mod tests {
             analysis.games[0]
                 .markets
                 .iter()
-                .find(|m| m.key == "h2h")
+                .find(|m| m.key == Market::H2h)
                 .unwrap()
                 .clone()
         };
@@ -513,7 +522,7 @@ mod tests {
             analysis.games[0]
                 .markets
                 .iter()
-                .find(|m| m.key == "totals")
+                .find(|m| m.key == Market::Totals)
                 .unwrap()
                 .outcomes[0]
                 .point
@@ -521,7 +530,7 @@ mod tests {
         let book_b_total = board.events[0].bookmakers[1]
             .markets
             .iter()
-            .find(|m| m.key == "totals")
+            .find(|m| m.key == Market::Totals)
             .unwrap()
             .outcomes[0]
             .point;
@@ -549,7 +558,7 @@ mod tests {
         let h2h = analysis.games[0]
             .markets
             .iter()
-            .find(|m| m.key == "h2h")
+            .find(|m| m.key == Market::H2h)
             .unwrap();
         assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
         assert_eq!(h2h.outcomes[0].best.price, am(130));
@@ -567,7 +576,7 @@ mod tests {
         let h2h = analysis.games[0]
             .markets
             .iter()
-            .find(|m| m.key == "h2h")
+            .find(|m| m.key == Market::H2h)
             .unwrap();
         assert_eq!(h2h.outcomes[0].best.book_key, "book_b");
     }

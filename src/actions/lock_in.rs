@@ -330,8 +330,14 @@ impl StreamedAction for LockIn {
             created_at: now(),
         };
         // The ledger rows (what grading needs per leg) are written with the bet, atomically.
-        let ledger_legs =
-            crate::ledger::leg_records(&bet.id, &bet.user_id, &slip, &board).map_err(internal)?;
+        let ledger_legs = crate::ledger::leg_records(
+            &bet.id,
+            &bet.user_id,
+            &slip,
+            &board,
+            self.services.betting.sharp_book.as_deref(),
+        )
+        .map_err(internal)?;
         let serialised = self.stripe(turn.user_id()).lock().await;
         if ledger.bet_by_key(&slip.key).await?.is_none() {
             self.check_limits(&ledger, stake).await?;

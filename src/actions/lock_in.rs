@@ -263,6 +263,18 @@ impl StreamedAction for LockIn {
         let board = fetch_current_board(&self.services, slip.sport, markets)
             .await
             .map_err(|e| ActionError::rejected(e.0))?;
+        // The provider was asked past every cache; an answer older than this is a snapshot
+        // (a cache in between, or a provider lagging), and a bet is never saved at one.
+        let age = self.services.providers.odds().now() - board.provenance.as_of;
+        if age.num_seconds() > config.max_quote_age_secs as i64 {
+            return Err(ActionError::rejected(format!(
+                "The latest prices from {} are {} s old, and a bet needs prices quoted in the \
+                 last {} s. Nothing was placed; try Lock It In again in a moment.",
+                board.provenance.source,
+                age.num_seconds(),
+                config.max_quote_age_secs
+            )));
+        }
         let mut moved = false;
         for leg in &mut slip.legs {
             let (price, book, title) = requote(&board, leg).ok_or_else(|| {

@@ -136,6 +136,10 @@ pub struct BettingConfig {
     /// current, complete market; otherwise (and when unset) the books' consensus is.
     #[serde(default)]
     pub sharp_book: Option<String>,
+    /// The oldest re-quote Lock It In accepts, by the provider's clock: the price a bet is
+    /// saved at must come from the provider now, not from a snapshot or a cache.
+    #[serde(default = "default_max_quote_age_secs")]
+    pub max_quote_age_secs: u64,
     /// The bankroll Kelly stakes are sized from for a user who has not set one; none = the
     /// board and slip ask the user to set a bankroll.
     #[serde(default)]
@@ -161,6 +165,10 @@ impl BettingConfig {
         crate::domain::KellySizing::new(self.kelly_fraction, Some(self.kelly_cap))
             .unwrap_or_default()
     }
+}
+
+fn default_max_quote_age_secs() -> u64 {
+    30
 }
 
 fn default_kelly_fraction() -> f64 {
@@ -339,6 +347,12 @@ impl AppConfig {
                      {MAX_BANKROLL_CENTS} (omit it for none), not {bankroll}"
                 ));
             }
+        }
+        if !(1..=600).contains(&b.max_quote_age_secs) {
+            return Err(format!(
+                "betting.max_quote_age_secs must be 1 to 600, not {}",
+                b.max_quote_age_secs
+            ));
         }
         if b.max_legs < 2 || b.max_legs > 25 {
             return Err("betting.max_legs must be between 2 and 25".into());

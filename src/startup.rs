@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 pub async fn run() -> Result<(), String> {
     let config = Config::from_process_env().map_err(|e| e.to_string())?;
+    check_books(&config)?;
     init_tracing(config.log_format);
     let leptos = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let leptos_options = leptos.leptos_options;
@@ -62,6 +63,17 @@ pub async fn run() -> Result<(), String> {
     settlement.abort();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The configured bookmaker keys against the odds provider's (`providers::odds_api_books`).
+pub fn check_books(config: &Config) -> Result<(), String> {
+    let b = &config.app.betting;
+    crate::providers::odds_api_books::check(
+        &b.books,
+        b.sharp_book.as_deref(),
+        &b.region,
+        &b.extra_book_keys,
+    )
 }
 
 /// The shared secret's name in the database (`server_secrets`).
@@ -174,7 +186,14 @@ pub fn spawn_settlement(
     let providers = ProviderSet::from_config(&providers_config(config, &store))
         .map_err(|e| format!("data providers: {e}"))?;
     spawn_answer_cleanup(&store);
-    let settlement = crate::ledger::SettlementConfig::from(&config.app.ledger);
+    // Configured books are real sportsbook keys; the demo dataset has only fictional ones.
+    let books = if providers.is_demo(crate::providers::ToolKind::Odds) {
+        Vec::new()
+    } else {
+        config.app.betting.books_to_ask()
+    };
+    let settlement = crate::ledger::SettlementConfig::from(&config.app.ledger)
+        .quoting(books, config.app.betting.sharp_book.clone());
     tracing::info!(
         interval_secs = settlement.interval.as_secs(),
         "settlement task started"

@@ -256,6 +256,18 @@ impl StreamedAction for LockIn {
         let board = fetch_current_board(&self.services, slip.sport, markets)
             .await
             .map_err(|e| ActionError::rejected(e.0))?;
+        // The provider was asked past every cache; an answer older than this is a snapshot
+        // (a cache in between, or a provider lagging), and a bet is never saved at one.
+        let age = self.services.now() - board.provenance.as_of;
+        if age.num_seconds() > config.max_quote_age_secs as i64 {
+            return Err(ActionError::rejected(format!(
+                "The latest prices from {} are {} s old, and a bet needs prices quoted in the \
+                 last {} s. Nothing was placed; try Lock It In again in a moment.",
+                board.provenance.source,
+                age.num_seconds(),
+                config.max_quote_age_secs
+            )));
+        }
         let mut moved = false;
         for leg in &mut slip.legs {
             let (price, book, title) = requote(&board, leg).ok_or_else(|| {
@@ -319,8 +331,14 @@ impl StreamedAction for LockIn {
             created_at: now(),
         };
         // The ledger rows (what grading needs per leg) are written with the bet, atomically.
-        let ledger_legs =
-            crate::ledger::leg_records(&bet.id, &bet.user_id, &slip, &board).map_err(internal)?;
+        let ledger_legs = crate::ledger::leg_records(
+            &bet.id,
+            &bet.user_id,
+            &slip,
+            &board,
+            self.services.betting.sharp_book.as_deref(),
+        )
+        .map_err(internal)?;
         let serialised = self.stripe(turn.user_id()).lock().await;
         if ledger.bet_by_key(&slip.key).await?.is_none() {
             self.check_limits(&ledger, stake).await?;

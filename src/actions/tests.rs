@@ -483,3 +483,75 @@ async fn the_same_price_at_another_book_is_confirmed_not_silently_swapped() {
         .collect();
     assert!(answer.contains("(now at DemoBook"), "{answer}");
 }
+
+/// The demo odds, served as a snapshot `lag` old: what a cache between the provider and a
+/// lock-in would hand out.
+struct LaggingOdds {
+    inner: std::sync::Arc<dyn crate::providers::OddsProvider>,
+    lag: chrono::Duration,
+}
+
+#[async_trait::async_trait]
+impl crate::providers::OddsProvider for LaggingOdds {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.now()
+    }
+    async fn sports(&self) -> crate::providers::ProviderResult<crate::providers::SportsList> {
+        self.inner.sports().await
+    }
+    async fn odds(
+        &self,
+        query: &crate::providers::OddsQuery,
+    ) -> crate::providers::ProviderResult<crate::providers::OddsBoard> {
+        let mut board = self.inner.odds(query).await?;
+        board.provenance.as_of -= self.lag;
+        Ok(board)
+    }
+    async fn event_odds(
+        &self,
+        query: &crate::providers::EventOddsQuery,
+    ) -> crate::providers::ProviderResult<crate::providers::OddsEvent> {
+        self.inner.event_odds(query).await
+    }
+    async fn scores(
+        &self,
+        query: &crate::providers::ScoresQuery,
+    ) -> crate::providers::ProviderResult<crate::providers::Scoreboard> {
+        self.inner.scores(query).await
+    }
+}
+
+async fn lock_in_with_quotes_aged(lag: chrono::Duration) -> (Kit, Vec<Value>) {
+    let demo = crate::providers::ProviderSet::demo().unwrap();
+    let lagging = LaggingOdds {
+        inner: demo.odds(),
+        lag,
+    };
+    let kit = Kit::with_providers(demo.with_odds(std::sync::Arc::new(lagging))).await;
+    let (run, item_id, slip) = three_leg_slip(&kit).await;
+    let lock_in = find_action(&slip, "parlay.lock_in").unwrap();
+    let events = kit
+        .action(&run.thread_id, Some(&item_id), sent(&lock_in, json!({})))
+        .await
+        .unwrap();
+    (kit, events)
+}
+
+#[tokio::test]
+async fn a_re_quote_older_than_the_configured_age_places_nothing() {
+    // The shipped limit is 30 s: a 31 s old answer is a snapshot, not a quote.
+    let (kit, events) = lock_in_with_quotes_aged(chrono::Duration::seconds(31)).await;
+    let message = error_message(&events).expect("refused");
+    assert!(
+        message.contains("31 s old") && message.contains("last 30 s"),
+        "{message}"
+    );
+    assert!(kit.bets("u1").await.is_empty());
+    // Within the limit the same slip is placed.
+    let (kit, events) = lock_in_with_quotes_aged(chrono::Duration::seconds(20)).await;
+    assert_eq!(error_message(&events), None);
+    assert_eq!(kit.bets("u1").await.len(), 1);
+}

@@ -110,6 +110,9 @@ pub enum OddsFormat {
 pub struct BettingConfig {
     pub sports: Vec<String>,
     pub books: Vec<String>,
+    /// Bookmaker keys the provider added after this release's list (start-up accepts them).
+    #[serde(default)]
+    pub extra_book_keys: Vec<String>,
     pub odds_format: OddsFormat,
     pub region: String,
     pub max_stake_cents: i64,
@@ -133,6 +136,10 @@ pub struct BettingConfig {
     /// current, complete market; otherwise (and when unset) the books' consensus is.
     #[serde(default)]
     pub sharp_book: Option<String>,
+    /// The oldest re-quote Lock It In accepts, by the provider's clock: the price a bet is
+    /// saved at must come from the provider now, not from a snapshot or a cache.
+    #[serde(default = "default_max_quote_age_secs")]
+    pub max_quote_age_secs: u64,
     /// The bankroll Kelly stakes are sized from for a user who has not set one; none = the
     /// board and slip ask the user to set a bankroll.
     #[serde(default)]
@@ -140,11 +147,28 @@ pub struct BettingConfig {
 }
 
 impl BettingConfig {
+    /// The books to ask the odds provider for: the configured ones, plus the sharp book when a
+    /// filter would otherwise leave out the line fair prices are anchored to (empty = every
+    /// book of `region`).
+    pub fn books_to_ask(&self) -> Vec<String> {
+        let mut books = self.books.clone();
+        if let Some(sharp) = &self.sharp_book {
+            if !books.is_empty() && !books.contains(sharp) {
+                books.push(sharp.clone());
+            }
+        }
+        books
+    }
+
     /// The Kelly multiplier and cap, exact (`check` has validated both).
     pub fn kelly_sizing(&self) -> crate::domain::KellySizing {
         crate::domain::KellySizing::new(self.kelly_fraction, Some(self.kelly_cap))
             .unwrap_or_default()
     }
+}
+
+fn default_max_quote_age_secs() -> u64 {
+    30
 }
 
 fn default_kelly_fraction() -> f64 {
@@ -291,6 +315,12 @@ impl AppConfig {
                 ODDS_API_REGIONS.join(", ")
             ));
         }
+        if let Some(bad) = b.extra_book_keys.iter().find(|k| !is_book_key(k)) {
+            return Err(format!(
+                "betting.extra_book_keys: {bad:?} is not a bookmaker key (lowercase letters, \
+                 digits and _)"
+            ));
+        }
         if let Some(bad) = b.books.iter().find(|k| !is_book_key(k)) {
             return Err(format!(
                 "betting.books: {bad:?} is not a bookmaker key (The Odds API keys are lowercase, \
@@ -317,6 +347,12 @@ impl AppConfig {
                      {MAX_BANKROLL_CENTS} (omit it for none), not {bankroll}"
                 ));
             }
+        }
+        if !(1..=600).contains(&b.max_quote_age_secs) {
+            return Err(format!(
+                "betting.max_quote_age_secs must be 1 to 600, not {}",
+                b.max_quote_age_secs
+            ));
         }
         if b.max_legs < 2 || b.max_legs > 25 {
             return Err("betting.max_legs must be between 2 and 25".into());
@@ -575,5 +611,22 @@ mod tests {
         let text = EMBEDDED_LEPTOS_TOML.replace("max_legs = 10", "max_legs = 1");
         let err = AppConfig::parse(&text, "Leptos.toml").unwrap_err();
         assert!(err.contains("max_legs"), "{err}");
+    }
+
+    #[test]
+    fn a_book_filter_always_asks_for_the_sharp_book_too() {
+        let mut config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml")
+            .unwrap()
+            .betting;
+        assert_eq!(config.books_to_ask(), config.books);
+        config.sharp_book = Some("pinnacle".into());
+        let asked = config.books_to_ask();
+        assert_eq!(asked.last().map(String::as_str), Some("pinnacle"));
+        assert_eq!(asked.len(), config.books.len() + 1);
+        // Already listed, or no filter at all (every book): nothing to add.
+        config.books.push("pinnacle".into());
+        assert_eq!(config.books_to_ask(), config.books);
+        config.books.clear();
+        assert!(config.books_to_ask().is_empty());
     }
 }

@@ -2,9 +2,11 @@
 //! selection from them (the reference for closing-line value, see `domain::settle::clv`).
 //!
 //! A quote counts only if its book time (`last_update`, else the board's as-of) is at or
-//! before the event's start. The fair price averages the multiplicative no-vig probability of
-//! the selection over every book hanging the same line with every outcome of the market
-//! (3-way soccer moneylines need all three), exactly.
+//! before the event's start. The fair price is the sharp book's multiplicative no-vig
+//! probability when one is configured and it closed the same line with every outcome of the
+//! market (3-way soccer moneylines need all three): its closing line is the market's best
+//! estimate, which is what closing-line value measures against. Otherwise it averages that
+//! probability over every book hanging the complete line, exactly.
 
 use chrono::{DateTime, Utc};
 use num_traits::Zero;
@@ -53,7 +55,7 @@ fn line_outcomes<'a>(
 
 /// The closing quote of a selection on `board`, if any book quoted it before the start:
 /// `leg_book`'s price when it did, else the best price; the fair price when at least one book
-/// hangs the complete market at that line.
+/// hangs the complete market at that line (`sharp_book`'s alone when it does).
 #[allow(clippy::too_many_arguments)]
 pub fn closing_quote(
     board: &OddsBoard,
@@ -64,6 +66,7 @@ pub fn closing_quote(
     line: Option<f64>,
     leg_book: &str,
     sport: Sport,
+    sharp_book: Option<&str>,
 ) -> Option<ClosingQuote> {
     let event = board.events.iter().find(|e| e.id == event_id)?;
     let outcomes_needed = if market == Market::H2h && sport == Sport::Epl {
@@ -74,6 +77,7 @@ pub fn closing_quote(
     let mut best: Option<(bool, DecimalOdds, DateTime<Utc>)> = None;
     let mut fair_sum = BigRational::zero();
     let mut fair_books = 0i64;
+    let mut sharp_fair = None;
     for book in &event.bookmakers {
         let at = book.last_update.unwrap_or(board.provenance.as_of);
         if at > commence {
@@ -104,6 +108,9 @@ pub fn closing_quote(
             if let Some(index) = outcomes.iter().position(|o| o.name == selection) {
                 if let Ok(line) = remove_vig(&prices, DevigMethod::Multiplicative) {
                     if let Some(p) = line.exact.as_ref().and_then(|e| e.get(index)) {
+                        if sharp_book == Some(book.key.as_str()) {
+                            sharp_fair = Some(p.clone());
+                        }
                         fair_sum += p;
                         fair_books += 1;
                     }
@@ -112,8 +119,10 @@ pub fn closing_quote(
         }
     }
     let (_, price, quote_at) = best?;
-    let fair = (fair_books > 0)
-        .then(|| fair_sum / BigRational::from_integer(fair_books.into()))
+    let fair = sharp_fair
+        .or_else(|| {
+            (fair_books > 0).then(|| fair_sum / BigRational::from_integer(fair_books.into()))
+        })
         .and_then(|p| DecimalOdds::from_probability(&p).ok());
     Some(ClosingQuote {
         price,
@@ -203,6 +212,7 @@ mod tests {
             Some(-4.0),
             "a",
             Sport::Nba,
+            None,
         )
         .unwrap();
         // The leg's own book's price is the closing price.
@@ -223,6 +233,7 @@ mod tests {
             Some(-4.0),
             "zz",
             Sport::Nba,
+            None,
         )
         .unwrap();
         assert_eq!(price_text(&c.price), "2/1");
@@ -234,8 +245,59 @@ mod tests {
             "Home",
             Some(-4.0),
             "a",
-            Sport::Nba
+            Sport::Nba,
+            None
         )
         .is_none());
+    }
+
+    #[test]
+    fn the_sharp_books_closing_line_is_the_fair_price_when_it_hangs_the_complete_line() {
+        let start: DateTime<Utc> = "2025-01-16T00:00:00Z".parse().unwrap();
+        let soft = book(
+            "soft",
+            "2025-01-15T23:50:00Z",
+            &[("Home", -110, Some(-4.0)), ("Away", -110, Some(4.0))],
+        );
+        // +100/−120 (2 and 11/6): Home's no-vig p = 11/23, so the fair price is 23/11.
+        let sharp = book(
+            "pinnacle",
+            "2025-01-15T23:55:00Z",
+            &[("Home", 100, Some(-4.0)), ("Away", -120, Some(4.0))],
+        );
+        let quote = |b: &OddsBoard, sharp_book| {
+            closing_quote(
+                b,
+                "e1",
+                start,
+                Market::Spreads,
+                "Home",
+                Some(-4.0),
+                "soft",
+                Sport::Nba,
+                sharp_book,
+            )
+            .unwrap()
+            .fair
+            .as_ref()
+            .map(price_text)
+        };
+        let both = board(vec![soft.clone(), sharp.clone()]);
+        assert_eq!(quote(&both, Some("pinnacle")).as_deref(), Some("23/11"));
+        // Without a sharp book the consensus of both: (1/2 + 11/23)/2 = 45/92.
+        assert_eq!(quote(&both, None).as_deref(), Some("92/45"));
+        // A sharp book that did not close this line (another line, or quoted after the start)
+        // leaves the consensus of the books that did.
+        let mut moved = sharp.clone();
+        moved.last_update = Some("2025-01-16T00:01:00Z".parse().unwrap());
+        let after = board(vec![soft.clone(), moved]);
+        assert_eq!(quote(&after, Some("pinnacle")).as_deref(), Some("2/1"));
+        let other_line = book(
+            "pinnacle",
+            "2025-01-15T23:55:00Z",
+            &[("Home", 120, Some(-4.5)), ("Away", -140, Some(4.5))],
+        );
+        let elsewhere = board(vec![soft, other_line]);
+        assert_eq!(quote(&elsewhere, Some("pinnacle")).as_deref(), Some("2/1"));
     }
 }

@@ -24,12 +24,14 @@ fn book_quote_at(board: &OddsBoard, event_id: &str, book: &str) -> Option<DateTi
     b.last_update
 }
 
-/// Ledger legs for `slip` as locked in `bet_id` from `board` (the re-quote).
+/// Ledger legs for `slip` as locked in `bet_id` from `board` (the re-quote), with closing
+/// fair prices anchored to `sharp_book` when it quotes the line.
 pub fn leg_records(
     bet_id: &str,
     user_id: &str,
     slip: &SlipState,
     board: &OddsBoard,
+    sharp_book: Option<&str>,
 ) -> StoreResult<Vec<LegRecord>> {
     slip.legs
         .iter()
@@ -50,6 +52,7 @@ pub fn leg_records(
                 leg.point,
                 &leg.book,
                 slip.sport,
+                sharp_book,
             );
             Ok(LegRecord {
                 bet_id: bet_id.to_owned(),

@@ -40,6 +40,10 @@ pub struct SettlementConfig {
     pub lease: Duration,
     /// A game with no final score this long after its start is void.
     pub void_after: Duration,
+    /// The bookmakers the closing quotes are read from (empty: the provider's default set).
+    pub books: Vec<String>,
+    /// The sharp book whose closing line is the fair price for closing-line value.
+    pub sharp_book: Option<String>,
 }
 
 /// The deployment's `[ledger]` settings, read by the ledger (config depends on nothing).
@@ -50,6 +54,18 @@ impl From<&crate::config::LedgerConfig> for SettlementConfig {
             batch: i64::from(c.settle_batch),
             lease: Duration::from_secs(c.settle_lease_secs),
             void_after: Duration::from_secs(c.void_after_hours * 3600),
+            ..Self::default()
+        }
+    }
+}
+
+impl SettlementConfig {
+    /// Closing quotes read from `books`, with fair prices anchored to `sharp_book`.
+    pub fn quoting(self, books: Vec<String>, sharp_book: Option<String>) -> Self {
+        Self {
+            books,
+            sharp_book,
+            ..self
         }
     }
 }
@@ -61,6 +77,8 @@ impl Default for SettlementConfig {
             batch: 200,
             lease: Duration::from_secs(120),
             void_after: Duration::from_secs(48 * 3600),
+            books: Vec::new(),
+            sharp_book: None,
         }
     }
 }
@@ -214,7 +232,11 @@ impl Settler {
             }
         }
         for sport in need_board {
-            match self.odds.odds(&OddsQuery::new(sport)).await {
+            let query = OddsQuery {
+                bookmakers: self.config.books.clone(),
+                ..OddsQuery::new(sport)
+            };
+            match self.odds.odds(&query).await {
                 Ok(board) => data.entry(sport).or_default().board = Some(board),
                 Err(e) => tracing::warn!(%sport, error = %e, "settlement: odds unavailable"),
             }
@@ -255,6 +277,7 @@ impl Settler {
                         leg.line,
                         &leg.book,
                         sport,
+                        self.config.sharp_book.as_deref(),
                     );
                     if let Some(q) =
                         quote.filter(|q| leg.closing_quote_at.is_none_or(|old| q.quote_at > old))

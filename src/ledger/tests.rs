@@ -68,6 +68,7 @@ fn demo_leg(
         outcome.point,
         &book.key,
         sport,
+        None,
     );
     LegRecord {
         bet_id: String::new(),
@@ -420,6 +421,86 @@ fn demo_closing_fair_of_a_known_market() {
     let taken = AmericanOdds::new(-110).unwrap().to_decimal();
     let fair = parse_price("2/1").unwrap();
     assert_eq!(basis_points(&clv(&taken, &fair)), -455);
+}
+
+/// With a sharp book configured, the settlement pass records that book's closing no-vig price
+/// as the fair price (not the consensus), and the leg's CLV against it.
+#[tokio::test]
+async fn closing_line_value_is_measured_against_the_sharp_books_close() {
+    let (store, _dir) = sqlite().await;
+    let (nba, _, _) = boards().await;
+    // A game whose two demo books disagree, so the sharp close differs from the consensus.
+    let (event, sharp) = nba
+        .events
+        .iter()
+        .find_map(|e| {
+            let second = e.bookmakers.get(1)?;
+            let differs = |key: &str| {
+                closing_quote(
+                    &nba,
+                    &e.id,
+                    e.commence_time,
+                    Market::H2h,
+                    &e.home_team,
+                    None,
+                    "x",
+                    Sport::Nba,
+                    Some(key),
+                )
+                .and_then(|q| q.fair)
+            };
+            (differs(&second.key) != differs("none")).then(|| (e, second.key.clone()))
+        })
+        .expect("a demo NBA game whose books disagree on the moneyline");
+    let mut leg = demo_leg(
+        &nba,
+        Sport::Nba,
+        &event.home_team,
+        Market::H2h,
+        &event.home_team,
+    );
+    // As if locked before any close was seen: the pass reads it from the board.
+    leg.closing_price = None;
+    leg.closing_fair = None;
+    leg.closing_quote_at = None;
+    place(&store, "sharp-user", "sharp", vec![leg.clone()]).await;
+    let config = SettlementConfig::default().quoting(Vec::new(), Some(sharp.clone()));
+    let report = Settler::new(store.clone(), odds_at(None), config)
+        .run_once()
+        .await
+        .unwrap();
+    assert_eq!(report.closing_updated, 1);
+    let stored = &store.list_ledger("sharp-user").await.unwrap()[0].legs[0];
+    let sharp_fair = closing_quote(
+        &nba,
+        &event.id,
+        event.commence_time,
+        Market::H2h,
+        &event.home_team,
+        None,
+        &leg.book,
+        Sport::Nba,
+        Some(&sharp),
+    )
+    .and_then(|q| q.fair)
+    .unwrap();
+    let consensus = closing_quote(
+        &nba,
+        &event.id,
+        event.commence_time,
+        Market::H2h,
+        &event.home_team,
+        None,
+        &leg.book,
+        Sport::Nba,
+        None,
+    )
+    .and_then(|q| q.fair)
+    .unwrap();
+    assert_ne!(sharp_fair, consensus);
+    assert_eq!(stored.closing_fair.as_ref(), Some(&sharp_fair));
+    let expected = basis_points(&clv(&leg.price_decimal, &sharp_fair));
+    assert_eq!(stored.clv_bp, Some(expected));
 }
 
 /// Two settlers racing over the same bets grade each one exactly once.

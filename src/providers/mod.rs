@@ -22,6 +22,7 @@ pub mod espn_gamelog;
 pub mod injuries;
 pub mod model;
 pub mod odds_api;
+pub mod odds_api_books;
 pub mod search_brave;
 pub mod search_searxng;
 pub mod search_tavily;

@@ -260,11 +260,11 @@ pub(crate) fn board(
     }
 }
 
-/// The configured book list names The Odds API's keys; ESPN's one embedded book and the demo
-/// dataset's fictional books are never filtered out by it (else an ESPN fallback would show
-/// games with no prices at all).
+/// The configured book list names The Odds API's keys; ESPN's one embedded book (`espn_…`, not
+/// the provider's own `espnbet`) and the demo dataset's fictional books are never filtered out
+/// by it (else an ESPN fallback would show games with no prices at all).
 fn is_odds_api_key(key: &str) -> bool {
-    !(key.starts_with("espn") || key.starts_with("demobook"))
+    !(key.starts_with("espn_") || key.starts_with("demobook"))
 }
 
 /// Keeps only the given markets (all when empty) and bookmakers (all when empty); drops

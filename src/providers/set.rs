@@ -312,6 +312,15 @@ impl ProviderSet {
         Ok(set)
     }
 
+    /// The same set with `odds` as its only odds provider (tests that need an odds provider
+    /// to misbehave in a way no HTTP fake can, e.g. serve an old snapshot).
+    #[cfg(test)]
+    pub(crate) fn with_odds(mut self, odds: Arc<dyn OddsProvider>) -> Self {
+        let chain: Chain<dyn OddsProvider> = Chain::new("odds", Duration::ZERO);
+        self.odds = Arc::new(chain.push("test odds", odds));
+        self
+    }
+
     /// Everything on the embedded demo dataset (tests, offline demos).
     pub fn demo() -> ProviderResult<Self> {
         Self::from_config(&ProvidersConfig::default())

@@ -80,18 +80,6 @@ pub fn bet_limits(config: &BettingConfig) -> BetLimits {
     }
 }
 
-/// The books to ask the provider for: the configured ones, plus the sharp book when a filter
-/// would otherwise leave out the line fair prices are anchored to (empty = every book).
-pub fn books_to_ask(config: &BettingConfig) -> Vec<String> {
-    let mut books = config.books.clone();
-    if let Some(sharp) = &config.sharp_book {
-        if !books.is_empty() && !books.contains(sharp) {
-            books.push(sharp.clone());
-        }
-    }
-    books
-}
-
 /// How the user's stakes are sized: the configured fractional Kelly and their bankroll (their
 /// own, else the configured default, else none).
 pub async fn stake_sizing(
@@ -157,7 +145,7 @@ async fn query_board(
     let bookmakers = if services.providers.is_demo(ToolKind::Odds) {
         Vec::new()
     } else {
-        books_to_ask(&services.betting)
+        services.betting.books_to_ask()
     };
     let mut query = OddsQuery {
         markets,
@@ -213,27 +201,4 @@ pub async fn board_for_day(
     let today = eastern_day(services.now());
     let day = date.unwrap_or_else(|| default_day(&board, today));
     Ok((games_on(&board, day), day))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::{AppConfig, EMBEDDED_LEPTOS_TOML};
-
-    #[test]
-    fn a_book_filter_always_asks_for_the_sharp_book_too() {
-        let mut config = AppConfig::parse(EMBEDDED_LEPTOS_TOML, "Leptos.toml")
-            .unwrap()
-            .betting;
-        assert_eq!(books_to_ask(&config), config.books);
-        config.sharp_book = Some("pinnacle".into());
-        let asked = books_to_ask(&config);
-        assert_eq!(asked.last().map(String::as_str), Some("pinnacle"));
-        assert_eq!(asked.len(), config.books.len() + 1);
-        // Already listed, or no filter at all (every book): nothing to add.
-        config.books.push("pinnacle".into());
-        assert_eq!(books_to_ask(&config), config.books);
-        config.books.clear();
-        assert!(books_to_ask(&config).is_empty());
-    }
 }

@@ -505,3 +505,51 @@ async fn sigterm_drains_running_turns_on_sqlite() {
 async fn sigterm_drains_running_turns_on_postgres() {
     sigterm_lets_running_turns_finish(Some(postgres_url())).await;
 }
+
+/// Start-up checks the configured bookmaker keys against the provider's: a brand name instead
+/// of its key stops the server before it listens, naming the key and the one it meant.
+#[tokio::test]
+async fn an_unknown_bookmaker_key_stops_start_up_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = set_key(
+        professor_lock::config::EMBEDDED_LEPTOS_TOML,
+        "books",
+        r#"["draftkings", "caesars"]"#,
+    );
+    std::fs::write(dir.path().join("Leptos.toml"), config).unwrap();
+    let log = dir.path().join("start.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let mut child = Command::new(SERVER_BIN)
+        .env_clear()
+        .env("DATA_DIR", dir.path().join("data"))
+        .env("PL_CONFIG", dir.path().join("Leptos.toml"))
+        .env("LEPTOS_OUTPUT_NAME", "professor_lock")
+        .env("LEPTOS_SITE_ROOT", dir.path().join("site"))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port()))
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill().ok();
+            panic!("start-up must fail at once, not serve");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(!status.success());
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        said.contains("\"caesars\"") && said.contains("williamhill_us"),
+        "{said}"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing is created before the check"
+    );
+}

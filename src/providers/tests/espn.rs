@@ -326,7 +326,12 @@ fn the_configured_book_list_never_hides_espns_own_book() {
         commence_time: "2025-01-16T00:00:00Z".parse().unwrap(),
         home_team: "Orlando Magic".into(),
         away_team: "Milwaukee Bucks".into(),
-        bookmakers: vec![book("espn_bet"), book("fanduel"), book("draftkings")],
+        bookmakers: vec![
+            book("espn_bet"),
+            book("fanduel"),
+            book("espnbet"),
+            book("draftkings"),
+        ],
         provenance: crate::providers::demo::provenance(),
     };
     let kept = select_markets(event, &["h2h".into()], &["draftkings".into()]);

@@ -36,3 +36,47 @@ pub use names::{format_point, normalize_name, short_team, team_matches};
 pub use slip::{SlipLeg, SlipState};
 pub use slip_action::SlipActionPayload;
 pub use sport::Sport;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The code of `dir`'s modules, without their test modules (tests may borrow fixtures).
+    fn sources(dir: &str) -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&root).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_owned();
+                out.push((path.display().to_string(), code));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_model_and_its_views_import_no_io() {
+        // README "Architecture": providers build the model, widgets view it.
+        for (file, code) in sources("widgets") {
+            assert!(
+                !code.contains("crate::providers"),
+                "{file} imports providers"
+            );
+        }
+        for (file, code) in sources("betting") {
+            for layer in [
+                "providers",
+                "widgets",
+                "tools",
+                "actions",
+                "store",
+                "ledger",
+            ] {
+                let path = format!("crate::{layer}");
+                assert!(!code.contains(&path), "{file} imports {layer}");
+            }
+        }
+    }
+}

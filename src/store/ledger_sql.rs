@@ -455,3 +455,27 @@ macro_rules! ledger_store {
 
 ledger_store!(SqliteStore, sqlx::Sqlite, "");
 ledger_store!(PostgresStore, sqlx::Postgres, " FOR UPDATE SKIP LOCKED");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leg_columns_read_back_typed_or_name_what_is_corrupt() {
+        for m in Market::ALL {
+            assert_eq!(market(m.as_str()).unwrap(), m);
+        }
+        match market("player_points") {
+            Err(StoreError::Corrupt(why)) => assert!(why.contains("\"player_points\""), "{why}"),
+            other => panic!("an unknown market must be a corrupt row, got {other:?}"),
+        }
+        let taken = price("price_decimal", "21/11").unwrap();
+        assert_eq!(taken, DecimalOdds::from_ratio(21, 11).unwrap());
+        assert_eq!(price_text(&taken), "21/11");
+        assert_eq!(opt_price("closing_fair", None).unwrap(), None);
+        match price("closing_price", "1/2") {
+            Err(StoreError::Corrupt(why)) => assert!(why.contains("closing_price"), "{why}"),
+            other => panic!("a price that pays nothing must be a corrupt row, got {other:?}"),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! prices per game for the model.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -64,7 +65,9 @@ fn market_keys(choice: MarketChoice) -> Vec<String> {
 }
 
 /// Best and fair prices per game: what the model needs to talk about the board.
-pub fn board_summary(board: &BoardAnalysis, format: OddsFormat) -> Value {
+/// `started` marks games under way by `now` (the provider's clock): their prices are pre-game
+/// and cannot be bet.
+pub fn board_summary(board: &BoardAnalysis, format: OddsFormat, now: DateTime<Utc>) -> Value {
     let games: Vec<Value> = board
         .games
         .iter()
@@ -95,6 +98,7 @@ pub fn board_summary(board: &BoardAnalysis, format: OddsFormat) -> Value {
                 "event_id": g.event_id,
                 "game": format!("{} @ {}", g.away, g.home),
                 "commence_time": g.commence_time,
+                "started": g.commence_time <= now,
                 "books": g.books.iter().map(|b| b.title.clone()).collect::<Vec<_>>(),
                 "markets": markets,
             })
@@ -171,14 +175,15 @@ impl TypedTool for GetOddsVisual {
         let sizing = stake_sizing(&ctx.turn.ledger(), &ctx.services.betting)
             .await
             .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
-        let widget = odds_board(&analysis, &title, format, &sizing);
+        let now = ctx.services.providers.odds().now();
+        let widget = odds_board(&analysis, &title, format, &sizing, now);
         let copy = format!(
             "{title}: {} games ({})",
             analysis.games.len(),
             analysis.source
         );
         let item_id = ctx.turn.widget_done(widget, Some(copy));
-        let mut result = board_summary(&analysis, format);
+        let mut result = board_summary(&analysis, format, now);
         result["date"] = json!(day.to_string());
         result["widget_item_id"] = json!(item_id);
         if total > MAX_GAMES {

@@ -196,8 +196,23 @@ async fn a_game_in_play_cannot_be_a_leg() {
     let board = kit
         .run_tool("get_odds_visual", json!({"sport": "epl", "market": "h2h"}))
         .await;
-    // Aston Villa @ Everton kicked off at 16:30 UTC; the demo clock is 17:00 (1–0).
+    // Aston Villa @ Everton kicked off at 16:30 UTC; the demo clock is 17:00 (1–0). The board
+    // says so, to the user and to the model.
     let everton = game_id(&board.result, "Everton");
+    let started: Vec<&str> = board.result["games"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["started"] == true)
+        .map(|g| g["game"].as_str().unwrap())
+        .collect();
+    assert_eq!(started, vec!["Aston Villa @ Everton"]);
+    let shown = widget_text(&board.widgets()[0]["widget"]);
+    assert_eq!(
+        shown.matches("Live · pre-game prices").count(),
+        1,
+        "{shown}"
+    );
     let leicester = game_id(&board.result, "Leicester City");
     let run = kit
         .run_tool(

@@ -1,7 +1,10 @@
 //! The odds board: one table per game (books × spread / total / moneyline), the best price per
 //! outcome highlighted, each book's hold and as-of time, a no-vig "fair" row, and an "edge"
 //! row: per outcome the best price, its EV at the fair probability and the fractional-Kelly
-//! stake for the user's bankroll.
+//! stake for the user's bankroll. A game that has started by the provider's clock is labelled
+//! live and its pre-game prices get no edge row: no book takes them any more.
+
+use chrono::{DateTime, Utc};
 
 use crate::betting::analysis::{BoardAnalysis, BookMarket, FairFrom, GameAnalysis, MarketAnalysis};
 use crate::betting::{short_team, Market, Sport, StakeSizing};
@@ -146,8 +149,10 @@ fn game_section(
     board: &BoardAnalysis,
     f: OddsFormat,
     sizing: &StakeSizing,
+    now: DateTime<Utc>,
 ) -> Vec<WidgetComponent> {
     let sport = board.sport;
+    let live = game.commence_time <= now;
     let mut head = vec![cell(vec![caption("Book")])];
     head.extend(
         board
@@ -189,6 +194,9 @@ fn game_section(
     });
     let mut edge = vec![cell(vec![bold("Best · EV")])];
     edge.extend(board.markets.iter().map(|key| {
+        if live {
+            return cell(vec![caption("Started: not bettable")]);
+        }
         let market = game.markets.iter().find(|m| &m.key == key);
         edge_cell(market, sport, f, sizing)
     }));
@@ -197,13 +205,15 @@ fn game_section(
         children: edge,
         ..Default::default()
     });
+    let mut heading = vec![bold(format!("{} @ {}", game.away, game.home))];
+    if live {
+        heading.push(badge("Live · pre-game prices", BadgeColor::Danger));
+    }
+    heading.push(Spacer::default().into());
+    heading.push(caption(format_local_time(game.commence_time)));
     vec![
         Row {
-            children: vec![
-                bold(format!("{} @ {}", game.away, game.home)),
-                Spacer::default().into(),
-                caption(format_local_time(game.commence_time)),
-            ],
+            children: heading,
             ..Default::default()
         }
         .into(),
@@ -217,12 +227,13 @@ fn game_section(
 }
 
 /// The odds board for `board` under `title` (e.g. "NBA odds · Wed Jan 15"), prices in `format`,
-/// stakes sized by `sizing`.
+/// stakes sized by `sizing`; games started by `now` (the provider's clock) are labelled live.
 pub fn odds_board(
     board: &BoardAnalysis,
     title: &str,
     format: OddsFormat,
     sizing: &StakeSizing,
+    now: DateTime<Utc>,
 ) -> WidgetRoot {
     let count = board.games.len();
     let games = if count == 1 { "game" } else { "games" };
@@ -238,7 +249,7 @@ pub fn odds_board(
         if i > 0 {
             children.push(Divider::default().into());
         }
-        children.extend(game_section(game, board, format, sizing));
+        children.extend(game_section(game, board, format, sizing, now));
     }
     children.push(Divider::default().into());
     children.push(caption(
@@ -307,7 +318,13 @@ mod tests {
         )
         .unwrap();
         assert!(stake.is_positive());
-        let widget = odds_board(&analysis, "t", OddsFormat::American, &sizing(Some(50_000)));
+        let widget = odds_board(
+            &analysis,
+            "t",
+            OddsFormat::American,
+            &sizing(Some(50_000)),
+            before(),
+        );
         let json = serde_json::to_string(&widget).unwrap();
         let shown = format!("EV +{} · stake {stake}", exact::format_percent(&ev, 1));
         assert!(json.contains(&shown), "{shown} in {json}");
@@ -316,7 +333,13 @@ mod tests {
             json.contains("EV -4.5% · no bet"),
             "−110/−110 totals have no edge"
         );
-        let widget = odds_board(&analysis, "t", OddsFormat::American, &sizing(None));
+        let widget = odds_board(
+            &analysis,
+            "t",
+            OddsFormat::American,
+            &sizing(None),
+            before(),
+        );
         let json = serde_json::to_string(&widget).unwrap();
         let shown = format!("EV +{}", exact::format_percent(&ev, 1));
         assert!(json.contains(&shown) && json.contains("Set a bankroll"));
@@ -328,9 +351,54 @@ mod tests {
             "t",
             OddsFormat::American,
             &sizing(None),
+            before(),
         ))
         .unwrap();
         assert!(json.contains("DemoBook B (synthetic) line"), "{json}");
+    }
+
+    /// The demo clock: before the sample board's games.
+    fn before() -> DateTime<Utc> {
+        "2025-01-15T17:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn a_started_game_is_labelled_live_with_no_edge_on_its_pre_game_prices() {
+        let analysis = analyze_board(&sample_board(), None);
+        let first = analysis
+            .games
+            .iter()
+            .map(|g| g.commence_time)
+            .min()
+            .unwrap();
+        let last = analysis
+            .games
+            .iter()
+            .map(|g| g.commence_time)
+            .max()
+            .unwrap();
+        let json = |now| {
+            serde_json::to_string(&odds_board(
+                &analysis,
+                "t",
+                OddsFormat::American,
+                &sizing(Some(50_000)),
+                now,
+            ))
+            .unwrap()
+        };
+        let upcoming = json(first - chrono::Duration::seconds(1));
+        assert!(!upcoming.contains("Live") && upcoming.contains("EV "));
+        let live = json(last);
+        assert_eq!(
+            live.matches("Live · pre-game prices").count(),
+            analysis.games.len()
+        );
+        assert!(live.contains("Started: not bettable"));
+        assert!(
+            !live.contains("EV +") && !live.contains("EV -"),
+            "no edge is offered on a started game: {live}"
+        );
     }
 
     #[test]
@@ -341,6 +409,7 @@ mod tests {
             "NBA odds · Wed Jan 15",
             OddsFormat::American,
             &sizing(Some(50_000)),
+            before(),
         );
         assert_golden("odds_board", &widget);
         let json = serde_json::to_string(&widget).unwrap();

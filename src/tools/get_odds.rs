@@ -175,7 +175,7 @@ impl TypedTool for GetOddsVisual {
         let sizing = stake_sizing(&ctx.turn.ledger(), &ctx.services.betting)
             .await
             .map_err(|e| ToolError::new(format!("your bankroll is unavailable: {e}")))?;
-        let now = ctx.services.providers.odds().now();
+        let now = ctx.services.now();
         let widget = odds_board(&analysis, &title, format, &sizing, now);
         let copy = format!(
             "{title}: {} games ({})",

@@ -35,6 +35,7 @@ impl Default for AttachRules {
 
 impl AttachRules {
     /// The page's kinds that the server accepts.
+    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
     pub fn from_server(max_bytes: u64, accepted: &[String]) -> Self {
         AttachRules {
             max_bytes,
@@ -78,7 +79,7 @@ pub fn size_text(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
     if bytes >= MB {
         let tenths = (bytes * 10 + MB / 2) / MB;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{} MB", tenths / 10)
         } else {
             format!("{}.{} MB", tenths / 10, tenths % 10)
@@ -274,6 +275,7 @@ pub fn choose(attachments: Attachments, files: web_sys::FileList) {
 mod browser {
     use super::{Attachments, UploadState};
     use crate::protocol::{Attachment, ChatKitRequest, CreateAttachmentParams};
+    use leptos::prelude::*;
     use std::cell::RefCell;
     use std::collections::HashMap;
     use wasm_bindgen::closure::Closure;

@@ -72,7 +72,7 @@ pub fn Composer(chat: Chat, draft: RwSignal<String>) -> impl IntoView {
             <label for="composer-input" class="sr-only">"Message Professor Lock"</label>
             <textarea
                 id="composer-input"
-                class="max-h-48 min-w-0 flex-1 resize-none rounded-md border border-slate-700 bg-slate-900 px-3 py-2 text-base text-slate-100 placeholder:text-slate-500 focus:border-emerald-500 focus:outline-none md:text-sm"
+                class="max-h-48 min-w-0 flex-1 resize-none rounded-md border border-slate-700 bg-slate-900 px-3 py-2 text-base text-slate-100 placeholder:text-slate-400 focus:border-emerald-500 focus:outline-none md:text-sm"
                 placeholder="Ask Professor Lock…"
                 autocomplete="off"
                 aria-keyshortcuts="Enter Shift+Enter Escape"
@@ -91,7 +91,7 @@ pub fn Composer(chat: Chat, draft: RwSignal<String>) -> impl IntoView {
             <button
                 id="composer-send"
                 type="submit"
-                class="rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-500 disabled:opacity-40"
+                class="rounded-md bg-emerald-700 px-4 py-2 font-medium text-white hover:bg-emerald-600 disabled:opacity-40"
                 disabled=move || draft.with(|d| !chat.can_send(d))
             >
                 "Send"

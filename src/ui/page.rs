@@ -75,7 +75,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
 #[component]
 pub fn Disclaimer() -> impl IntoView {
     view! {
-        <footer id="disclaimer" class="border-t border-slate-800 px-3 py-1.5 text-center text-[11px] leading-snug text-slate-500 md:px-6 md:py-2 md:text-xs">
+        <footer id="disclaimer" class="border-t border-slate-800 px-3 py-1.5 text-center text-[11px] leading-snug text-slate-400 md:px-6 md:py-2 md:text-xs">
             "For entertainment and information only. Odds and stats may be delayed or wrong; bet responsibly, 21+. "
             "Problem gambling? Call 1-800-GAMBLER."
         </footer>

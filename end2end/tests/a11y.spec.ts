@@ -26,30 +26,30 @@ async function ask(page: Page, text: string, expectWidget: string) {
 test("axe: the start screen, a widget-heavy thread and My bets, desktop and phone", async ({ page }) => {
   await page.goto("/professor-lock");
   await ready(page);
-  expect(await seriousViolations(page)).toEqual([]);
+  expect.soft(await seriousViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 390, height: 844 });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect.soft(await seriousViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 1280, height: 800 });
 
   await ask(page, "Show me tonight's NBA odds", "NBA odds");
   await ask(page, "Build me a parlay with 3 picks", "Parlay slip");
   await ask(page, "How many points is LeBron averaging?", "LeBron");
-  expect(await seriousViolations(page)).toEqual([]);
+  expect.soft(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "screenshots/desktop-widgets.png", fullPage: true });
 
   const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
   await slip.getByRole("button", { name: "Lock It In" }).click();
   await expect(page.locator("[data-item=widget]").filter({ hasText: "locked in" })).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect.soft(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "screenshots/phone-widgets.png" });
 
   await page.goto("/professor-lock/bets");
   await ready(page);
   await expect(page.locator("main")).toContainText("3-leg parlay");
-  expect(await seriousViolations(page)).toEqual([]);
+  expect.soft(await seriousViolations(page)).toEqual([]);
   await page.setViewportSize({ width: 1280, height: 800 });
-  expect(await seriousViolations(page)).toEqual([]);
+  expect.soft(await seriousViolations(page)).toEqual([]);
 });
 
 test("the chat works by keyboard alone, with a visible focus ring", async ({ page }) => {
@@ -64,6 +64,7 @@ test("the chat works by keyboard alone, with a visible focus ring", async ({ pag
       const style = getComputedStyle(el);
       return { id: el.id, tag: el.tagName, ring: style.outlineStyle !== "none" || style.boxShadow !== "none" || el.id === "composer-input" };
     });
+    if (focus.tag === "BODY") continue;
     expect(focus.ring, `focus ring on ${focus.tag}#${focus.id}`).toBe(true);
     reached = focus.id === "composer-input";
   }
@@ -80,8 +81,10 @@ test("the chat works by keyboard alone, with a visible focus ring", async ({ pag
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.type("20");
   await expect(slip).toContainText("$635.");
+  await page.keyboard.press("Tab"); // leaving the field confirms the stake with the server
+  await expect(slip).toContainText("$635.37");
   const lockIn = slip.getByRole("button", { name: "Lock It In" });
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 60; i++) {
     if (await lockIn.evaluate((el) => el === document.activeElement)) break;
     await page.keyboard.press("Tab");
   }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 const PAGE_KINDS: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "application/pdf"];
 
 /// Most attachments one message carries (the server's own cap).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub const MAX_PER_MESSAGE: usize = 10;
 
 /// The server's attachment limits, as far as the page's kinds go.
@@ -53,6 +54,7 @@ impl AttachRules {
     }
 
     /// Why this file cannot be attached, in the bettor's words; `None` when it can.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub fn refusal(&self, name: &str, size: u64, mime_type: &str) -> Option<String> {
         if !self.mime_types.iter().any(|m| m == mime_type) {
             return Some(format!(

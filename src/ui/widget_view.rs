@@ -225,9 +225,10 @@ fn component_view(component: WidgetComponent) -> AnyView {
             view! { <span class="text-xs text-slate-400">{alt}</span> }.into_any()
         }
         C::Chart(chart) => chart_view(chart),
-        // Wide tables scroll inside their card, never the page (phones).
+        // Wide tables scroll inside their card, never the page (phones); the scroller takes
+        // keyboard focus so arrow keys can scroll it too.
         C::Table(table) => view! {
-            <div class="max-w-full overflow-x-auto">
+            <div class="max-w-full overflow-x-auto" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
                 <table class="w-full text-left text-sm" data-widget="Table">
                     <tbody>{table.children.into_iter().map(table_row_view).collect_view()}</tbody>
                 </table>

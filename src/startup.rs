@@ -201,15 +201,33 @@ pub fn spawn_settlement(
     Ok(crate::ledger::Settler::new(store, providers.odds(), settlement).spawn())
 }
 
+/// How long the slow scripted responder waits before each word (about 10 s per answer).
+const SLOW_WORD_DELAY: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// Who answers turns and actions: the agent with the betting tools over the configured data
 /// providers (demo data for whatever has none), or the scripted responder.
 pub fn answering_parts(
     config: &Config,
     store: &SharedStore,
 ) -> Result<(Arc<dyn Responder>, ActionRegistry), String> {
-    if config.responder == ResponderKind::Scripted {
-        tracing::info!("answering with the scripted responder (PL_RESPONDER=scripted)");
-        return Ok(crate::engine::scripted_parts());
+    match config.responder {
+        ResponderKind::Scripted => {
+            tracing::info!("answering with the scripted responder (PL_RESPONDER=scripted)");
+            return Ok(crate::engine::scripted_parts());
+        }
+        ResponderKind::ScriptedSlow => {
+            tracing::warn!(
+                word_delay_ms = SLOW_WORD_DELAY.as_millis() as u64,
+                "answering with the SLOW scripted responder (PL_RESPONDER=scripted-slow): \
+                 for browser tests only, never in production"
+            );
+            let (_, actions) = crate::engine::scripted_parts();
+            let slow = crate::engine::SlowScriptedResponder {
+                word_delay: SLOW_WORD_DELAY,
+            };
+            return Ok((Arc::new(slow), actions));
+        }
+        ResponderKind::Agent => {}
     }
     let providers = ProviderSet::from_config(&providers_config(config, store))
         .map_err(|e| format!("data providers: {e}"))?;

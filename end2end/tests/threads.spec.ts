@@ -121,6 +121,22 @@ test("Retry after a broken stream, copy an answer, thumbs up", async ({ page, co
   expect((await stored).status()).toBe(200);
   await expect(answer.getByRole("button", { name: "Good answer" })).toHaveAttribute("aria-pressed", "true");
   await expect(answer.getByRole("button", { name: "Bad answer" })).toHaveAttribute("aria-pressed", "false");
+
+  // The rating is stored, not only shown: a reload reads it back from the server, and a
+  // change of mind replaces it.
+  await page.reload();
+  await ready(page);
+  const reloaded = page.locator("[data-item=assistant_message]").first();
+  await expect(reloaded.getByRole("button", { name: "Good answer" })).toHaveAttribute("aria-pressed", "true");
+  await expect(reloaded.getByRole("button", { name: "Bad answer" })).toHaveAttribute("aria-pressed", "false");
+  const changed = page.waitForResponse((r) => (r.request().postData() ?? "").includes("items.feedback"));
+  await reloaded.getByRole("button", { name: "Bad answer" }).click();
+  expect((await changed).status()).toBe(200);
+  await page.reload();
+  await ready(page);
+  const again = page.locator("[data-item=assistant_message]").first();
+  await expect(again.getByRole("button", { name: "Bad answer" })).toHaveAttribute("aria-pressed", "true");
+  await expect(again.getByRole("button", { name: "Good answer" })).toHaveAttribute("aria-pressed", "false");
 });
 
 test("HTML typed by the user stays text", async ({ page }) => {
@@ -136,6 +152,31 @@ test("HTML typed by the user stays text", async ({ page }) => {
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   // The thread list shows the title (the message) as text too.
   await expect(page.locator("#thread-list [data-thread]").first()).toContainText("<img");
+});
+
+test("HTML the model repeats back stays text", async ({ page }) => {
+  const dialogs: string[] = [];
+  page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  await page.goto("/professor-lock");
+  await ready(page);
+  const payload = `<img src=x onerror="alert(1)"><script>alert(2)</script><svg onload="alert(3)"></svg>`;
+  const visibleMedia = () => page.evaluate(() =>
+    [...document.querySelectorAll("img, script, svg, iframe, object")]
+      .filter((el) => el.getAttribute("aria-hidden") !== "true").length);
+  const before = await visibleMedia();
+  // The offline model's web search quotes the query in its answer (Markdown, built element
+  // by element) and in its widget.
+  await page.locator("#composer-input").fill(`Search for ${payload}`);
+  await page.locator("#composer-send").click();
+  const answer = page.locator("[data-item=assistant_message]").first();
+  await expect(answer).toContainText(payload);
+  await expect(page.locator("#composer-stop")).toHaveCount(0);
+  await expect(page.locator("#transcript script, #transcript img")).toHaveCount(0);
+  await expect(answer.locator("svg:not([aria-hidden=true])")).toHaveCount(0);
+  // Nothing but the page's own hidden icons was added: no element came from the text.
+  expect(await visibleMedia()).toBe(before);
+  await page.waitForTimeout(300);
+  expect(dialogs).toEqual([]);
 });
 
 test("the thread list pages past its first 20 threads", async ({ page }) => {

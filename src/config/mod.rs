@@ -41,6 +41,9 @@ pub enum LogFormat {
 pub enum ResponderKind {
     Agent,
     Scripted,
+    /// The scripted answer streamed slowly, so a browser test can Stop it mid-turn. Only ever
+    /// chosen by name (`PL_RESPONDER=scripted-slow`), and announced loudly at start-up.
+    ScriptedSlow,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -238,9 +241,10 @@ impl Config {
         let responder = match get("PL_RESPONDER") {
             None | Some("agent") => ResponderKind::Agent,
             Some("scripted") => ResponderKind::Scripted,
+            Some("scripted-slow") => ResponderKind::ScriptedSlow,
             Some(other) => {
                 return Err(err(format!(
-                    "PL_RESPONDER={other:?} must be agent or scripted"
+                    "PL_RESPONDER={other:?} must be agent, scripted or scripted-slow"
                 )))
             }
         };
@@ -469,6 +473,22 @@ mod tests {
         assert_eq!(config.database_backend(), "postgres");
         let e = Config::from_vars(vars(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
         assert!(e.to_string().contains("DATABASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn the_slow_responder_is_chosen_only_by_its_exact_name() {
+        let pick =
+            |value: &str| Config::from_vars(vars(&[("PL_RESPONDER", value)])).map(|c| c.responder);
+        assert_eq!(
+            Config::from_vars(vars(&[])).unwrap().responder,
+            ResponderKind::Agent
+        );
+        assert_eq!(pick("scripted").unwrap(), ResponderKind::Scripted);
+        assert_eq!(pick("scripted-slow").unwrap(), ResponderKind::ScriptedSlow);
+        for near_miss in ["slow", "Scripted-Slow", "scripted_slow", "scripted-slower"] {
+            let e = pick(near_miss).unwrap_err();
+            assert!(e.to_string().contains("PL_RESPONDER"), "{near_miss}: {e}");
+        }
     }
 
     #[test]

@@ -26,7 +26,10 @@ pub use attachments::{
     to_wire as attachment_wire, AttachmentContent, AttachmentFiles, AttachmentLinks,
 };
 pub use health::{DatabaseCheck, NotReady};
-pub use scripted::{ConfirmAction, CountAction, ScriptedResponder, CONFIRM_ACTION, COUNT_ACTION};
+pub use scripted::{
+    ConfirmAction, CountAction, ScriptedResponder, SlowScriptedResponder, CONFIRM_ACTION,
+    COUNT_ACTION, SLOW_ANSWER,
+};
 pub use seams::{
     ActionError, ActionRegistry, RegisteredAction, Responder, StreamedAction, SyncAction,
     SyncActionContext, TurnInput,
@@ -254,6 +257,16 @@ impl Engine {
     /// authenticated by the door; tools and actions get theirs from the turn).
     pub fn ledger(&self, user_id: &str) -> crate::store::UserLedger {
         crate::store::UserLedger::new(self.inner.store.clone(), user_id)
+    }
+
+    /// The user's thumbs on a thread's items (one per item, the latest), so the page can show
+    /// them again after a reload; another user's thread has none.
+    pub async fn thread_feedback(
+        &self,
+        user_id: &str,
+        thread_id: &str,
+    ) -> Result<Vec<crate::store::FeedbackRecord>, AppError> {
+        Ok(self.inner.store.list_feedback(user_id, thread_id).await?)
     }
 
     /// Parses a request body (any content type). Errors are 400s naming the problem.

@@ -1,6 +1,7 @@
 //! A scripted responder and its two actions: deterministic, model-free answers that exercise
 //! the whole protocol (text deltas, a streamed widget with a server action and a sync action).
-//! It serves the engine's tests and the conformance checker.
+//! It serves the engine's tests and the conformance checker. Its slow variant streams a long
+//! answer word by word, so the browser tests can press Stop in the middle of a turn.
 
 use super::seams::{
     ActionError, Responder, StreamedAction, SyncAction, SyncActionContext, TurnInput,
@@ -78,6 +79,34 @@ impl Responder for ScriptedResponder {
             widget.widget.clone(),
         ));
         turn.emit(ThreadStreamEvent::item_done(ThreadItem::Widget(widget)));
+        Ok(())
+    }
+}
+
+/// The slow scripted responder's answer: long enough that a turn is still running seconds
+/// after its first words, with a last word a test can check was never reached.
+pub const SLOW_ANSWER: &str =
+    "Here is a long and deliberately slow answer, streamed one word at a time \
+    so that a reader can press Stop halfway through it: the Nuggets cover at home, the Celtics \
+    win by nine, the Lakers lose on the road, the Knicks go over, the Heat stay under, and the \
+    last word of this answer is THE-END";
+
+/// Streams [`SLOW_ANSWER`] one word per `word_delay` (`PL_RESPONDER=scripted-slow`, browser
+/// tests only).
+pub struct SlowScriptedResponder {
+    pub word_delay: std::time::Duration,
+}
+
+#[async_trait]
+impl Responder for SlowScriptedResponder {
+    async fn respond(&self, turn: &mut Turn, _input: TurnInput<'_>) -> Result<(), TurnError> {
+        let mut message = AssistantStream::start(turn);
+        for word in SLOW_ANSWER.split_inclusive(' ') {
+            // A Stop drops this future here; the engine keeps what was pushed.
+            tokio::time::sleep(self.word_delay).await;
+            message.push(turn, word);
+        }
+        message.finish(turn);
         Ok(())
     }
 }

@@ -1157,3 +1157,64 @@ async fn an_update_after_done_is_refused_not_sent_and_the_saved_item_stays() {
     assert!(widget.to_string().contains("as sent"), "{widget}");
     assert!(!widget.to_string().contains("changed later"));
 }
+
+#[tokio::test]
+async fn the_slow_scripted_responder_streams_its_answer_word_by_word() {
+    let slow = super::SlowScriptedResponder {
+        word_delay: Duration::from_millis(1),
+    };
+    let f = fixture_with(Arc::new(slow), ActionRegistry::new()).await;
+    let body = json!({"type": "threads.create", "params": {"input": input("Stop me")}});
+    let Reply::Stream(events) = f
+        .engine
+        .handle(&ctx("u1"), body.to_string().as_bytes())
+        .await
+        .unwrap()
+    else {
+        panic!("expected a stream")
+    };
+    use futures::StreamExt;
+    let events: Vec<Value> = events
+        .map(|e| serde_json::from_str(&e).unwrap())
+        .collect()
+        .await;
+    let deltas = events
+        .iter()
+        .filter(|e| e["update"]["type"] == "assistant_message.content_part.text_delta")
+        .count();
+    assert_eq!(
+        deltas,
+        super::SLOW_ANSWER.split(' ').count(),
+        "one delta per word"
+    );
+    let thread_id = events[0]["thread"]["id"].as_str().unwrap();
+    let stored = f.items("u1", thread_id, "asc").await;
+    assert_eq!(
+        stored.last().unwrap()["content"][0]["text"],
+        json!(super::SLOW_ANSWER)
+    );
+}
+
+#[tokio::test]
+async fn thumbs_are_read_back_latest_first_and_only_by_their_user() {
+    let f = fixture().await;
+    let (thread_id, events) = f.create("u1", "hi").await;
+    let item_id = done_items(&events)[1]["id"].clone();
+    for kind in ["positive", "negative"] {
+        f.json("u1", json!({"type": "items.feedback", "params": {"thread_id": thread_id, "item_ids": [item_id], "kind": kind}}))
+            .await
+            .unwrap();
+    }
+    let read = f.engine.thread_feedback("u1", &thread_id).await.unwrap();
+    assert_eq!(read.len(), 1, "one rating per item, the latest");
+    assert_eq!(
+        (json!(read[0].item_id), read[0].kind.as_str()),
+        (item_id, "negative")
+    );
+    assert!(f
+        .engine
+        .thread_feedback("bob", &thread_id)
+        .await
+        .unwrap()
+        .is_empty());
+}

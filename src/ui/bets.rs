@@ -79,7 +79,7 @@ fn Ledger() -> impl IntoView {
     view! {
         <section aria-labelledby="bets-title" class="space-y-4">
             <h2 id="bets-title" class="text-xl font-semibold">"My bets"</h2>
-            <p class="text-xs text-slate-500">"Bets are tracked here, never placed with a sportsbook. Settled bets are graded from final scores; CLV compares your price with the closing line."</p>
+            <p class="text-xs text-slate-400">"Bets are tracked here, never placed with a sportsbook. Settled bets are graded from final scores; CLV compares your price with the closing line."</p>
             <Suspense fallback=|| view! { <p class="text-slate-400" role="status">"Loading your bets…"</p> }>
                 {move || Suspend::new(async move {
                     match bets.await {
@@ -138,7 +138,7 @@ fn ledger_view(view: BetsView) -> impl IntoView {
             <div id="bets-empty" class="rounded-lg border border-slate-800 bg-slate-900 p-6 text-center">
                 <p class="font-medium text-slate-100">"No bets yet."</p>
                 <p class="mt-1 text-sm text-slate-400">"Build a parlay in the chat and lock it in: it shows up here and settles itself from final scores."</p>
-                <a href="/professor-lock" class="mt-3 inline-block rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-500">"Go to the chat"</a>
+                <a href="/professor-lock" class="mt-3 inline-block rounded-md bg-emerald-700 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-600">"Go to the chat"</a>
             </div>
         }
         .into_any();

@@ -3,7 +3,9 @@
 //! delete, page). The components (`page`, `threads`, `composer`) only read these signals and
 //! call these functions. Every request goes through the page's door as a ChatKit request.
 
+use super::attach::Attachments;
 use super::door::{cancel_turn, chatkit_call, chatkit_stream};
+use super::feedback::thread_feedback;
 use super::transcript::{remember, EventLines, Transcript};
 use crate::protocol::{
     Action, ActionConfig, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
@@ -34,6 +36,8 @@ pub struct Chat {
     pub drawer_open: RwSignal<bool>,
     /// Thumbs given to answers in this session (item id → kind), once the server stored them.
     pub feedback: RwSignal<HashMap<String, FeedbackKind>>,
+    /// Files chosen in the composer for the next message.
+    pub attachments: Attachments,
 }
 
 impl Chat {
@@ -45,6 +49,7 @@ impl Chat {
             more_threads: RwSignal::new(None),
             drawer_open: RwSignal::new(false),
             feedback: RwSignal::new(HashMap::new()),
+            attachments: Attachments::new(),
         }
     }
 
@@ -52,15 +57,37 @@ impl Chat {
         self.transcript.update(|t| t.error = Some(message));
     }
 
-    /// Sends `text` as the next message of the open thread (or a new one).
+    /// Whether the composer can send now: no turn running, every chosen file uploaded, and
+    /// something to send (text or a file).
+    pub fn can_send(self, text: &str) -> bool {
+        let pending = self.attachments.pending;
+        !self.busy.get()
+            && pending.with(|p| super::attach::ready_ids(p).is_some())
+            && (!text.trim().is_empty() || pending.with(|p| !p.is_empty()))
+    }
+
+    /// Sends `text` and the composer's uploaded files as the next message of the open thread
+    /// (or a new one).
     pub fn send(self, text: String) {
         let text = text.trim().to_owned();
-        if text.is_empty() || self.busy.get_untracked() {
+        if self.busy.get_untracked() {
             return;
         }
+        let has_files = self.attachments.pending.with_untracked(|p| !p.is_empty());
+        if text.is_empty() && !has_files {
+            return;
+        }
+        let Some(attachments) = self.attachments.take_for_message() else {
+            return;
+        };
+        let content = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![UserMessageContent::text(text)]
+        };
         let input = UserMessageInput {
-            content: vec![UserMessageContent::text(text)],
-            attachments: Vec::new(),
+            content,
+            attachments,
             quoted_text: None,
             inference_options: Default::default(),
         };
@@ -217,7 +244,12 @@ impl Chat {
                     show_thread_in_url(Some(&thread.id));
                     self.transcript.set(Transcript::opened(&thread, items));
                 }
-                Err(e) => self.fail(e),
+                Err(e) => return self.fail(e),
+            }
+            // The ratings the server stored; a thread still shows without them.
+            match thread_feedback(thread.id).await {
+                Ok(stored) => self.feedback.update(|f| f.extend(stored)),
+                Err(e) => leptos::logging::warn!("could not read the ratings: {e}"),
             }
         });
     }

@@ -82,7 +82,7 @@ pub fn Header(
                     id="odds-format-toggle"
                     type="button"
                     class="whitespace-nowrap rounded-md border border-slate-700 px-2 py-1 text-sm hover:bg-slate-800 md:px-3"
-                    aria-label=move || format!("Odds format: {}", odds_name())
+                    aria-label=move || format!("Odds: {}, switch the odds format", odds_name())
                     on:click=next_format
                 >
                     <span class="hidden sm:inline">"Odds: "</span>{odds_name}

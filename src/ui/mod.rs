@@ -2,12 +2,14 @@
 //! Compiles for both sides: never imports server-only crates.
 
 pub mod account;
+mod attach;
 mod bets;
 mod chat;
 mod composer;
 #[cfg(feature = "ssr")]
 mod csp;
 mod door;
+mod feedback;
 mod header;
 mod live_slip;
 mod markdown;

@@ -4,6 +4,7 @@
 //! above a phone's keyboard and only the transcript scrolls.
 
 use super::account::stake_rules;
+use super::attach::SentAttachment;
 use super::chat::{copy_text, run_action, Chat};
 use super::composer::Composer;
 use super::header::{Header, Section};
@@ -31,6 +32,13 @@ pub fn ProfessorLockPage() -> impl IntoView {
     provide_context(HouseRules(Signal::derive(move || {
         rules.get().and_then(Result::ok)
     })));
+    // The server's attachment limits, for the composer's checks (the server checks again).
+    let attach_rules = LocalResource::new(super::attach::attachment_rules);
+    Effect::new(move |_| {
+        if let Some(Ok(rules)) = attach_rules.get() {
+            chat.attachments.rules.set(rules);
+        }
+    });
 
     // Once live: the thread list, and the thread the address names (a reload or a shared link).
     let query = use_query_map();
@@ -67,7 +75,7 @@ pub fn ProfessorLockPage() -> impl IntoView {
 #[component]
 pub fn Disclaimer() -> impl IntoView {
     view! {
-        <footer id="disclaimer" class="border-t border-slate-800 px-3 py-1.5 text-center text-[11px] leading-snug text-slate-500 md:px-6 md:py-2 md:text-xs">
+        <footer id="disclaimer" class="border-t border-slate-800 px-3 py-1.5 text-center text-[11px] leading-snug text-slate-400 md:px-6 md:py-2 md:text-xs">
             "For entertainment and information only. Odds and stats may be delayed or wrong; bet responsibly, 21+. "
             "Problem gambling? Call 1-800-GAMBLER."
         </footer>
@@ -176,12 +184,23 @@ fn PromptChips(busy: RwSignal<bool>, on_pick: Callback<String>) -> impl IntoView
 /// One transcript item: user and assistant messages as text, widgets through the renderer.
 fn item_view(shown: Shown, chat: Chat) -> AnyView {
     match shown.item {
-        ThreadItem::UserMessage(message) => view! {
-            <div class="flex justify-end" data-item="user_message">
-                <p class="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-emerald-800/60 px-4 py-2 text-slate-50">{message.text()}</p>
-            </div>
+        ThreadItem::UserMessage(message) => {
+            let text = message.text();
+            let attachments = message.attachments;
+            view! {
+                <div class="flex flex-col items-end gap-2" data-item="user_message">
+                    {(!attachments.is_empty()).then(|| view! {
+                        <div class="flex max-w-[85%] flex-wrap justify-end gap-2" data-attachments="">
+                            {attachments.into_iter().map(|a| view! { <SentAttachment attachment=a/> }).collect_view()}
+                        </div>
+                    })}
+                    {(!text.is_empty()).then(|| view! {
+                        <p class="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-emerald-800/60 px-4 py-2 text-slate-50">{text}</p>
+                    })}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         ThreadItem::AssistantMessage(message) => {
             let id = message.id.clone();
             let text = message.text();

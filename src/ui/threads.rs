@@ -43,7 +43,7 @@ pub fn ThreadPanel(chat: Chat) -> impl IntoView {
             </button>
             <ul id="thread-list" class="space-y-1 text-sm text-slate-300">
                 <Show when=move || chat.threads.with(Vec::is_empty)>
-                    <li class="text-slate-500">"No conversations yet."</li>
+                    <li class="text-slate-400">"No conversations yet."</li>
                 </Show>
                 <For
                     each=move || chat.threads.get()

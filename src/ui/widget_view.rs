@@ -126,7 +126,7 @@ pub fn WidgetView(widget: WidgetRoot) -> impl IntoView {
                     .map(|footer| {
                         let action = footer.action;
                         view! {
-                            <button type="button" class="rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500"
+                            <button type="button" class="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-600"
                                 on:click=move |_| trigger.fire(&action)>{footer.label}</button>
                         }
                     })
@@ -222,12 +222,13 @@ fn component_view(component: WidgetComponent) -> AnyView {
         C::Icon(_) => ().into_any(),
         C::Image(image) => {
             let alt = image.alt.clone().unwrap_or_default();
-            view! { <span class="text-xs text-slate-500">{alt}</span> }.into_any()
+            view! { <span class="text-xs text-slate-400">{alt}</span> }.into_any()
         }
         C::Chart(chart) => chart_view(chart),
-        // Wide tables scroll inside their card, never the page (phones).
+        // Wide tables scroll inside their card, never the page (phones); the scroller takes
+        // keyboard focus so arrow keys can scroll it too.
         C::Table(table) => view! {
-            <div class="max-w-full overflow-x-auto">
+            <div class="max-w-full overflow-x-auto" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
                 <table class="w-full text-left text-sm" data-widget="Table">
                     <tbody>{table.children.into_iter().map(table_row_view).collect_view()}</tbody>
                 </table>
@@ -265,7 +266,7 @@ fn component_view(component: WidgetComponent) -> AnyView {
         // Controls the app's widgets do not use yet are shown by name, never silently dropped.
         other => {
             let name = other.type_name();
-            view! { <span class="text-xs text-slate-500">{name}</span> }.into_any()
+            view! { <span class="text-xs text-slate-400">{name}</span> }.into_any()
         }
     }
 }
@@ -455,7 +456,7 @@ fn badge_view(badge: Badge) -> AnyView {
 
 fn button_view(button: Button) -> AnyView {
     let class = match (button.color, button.style) {
-        (Some(ButtonColor::Success), _) => "rounded-md bg-emerald-600 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-emerald-500",
+        (Some(ButtonColor::Success), _) => "rounded-md bg-emerald-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-emerald-600",
         (Some(ButtonColor::Danger), _) => "rounded-md bg-red-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-red-600",
         (Some(ButtonColor::Secondary), _) | (_, Some(ButtonStyle::Secondary)) => {
             "rounded-md border border-slate-600 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 text-slate-200 hover:bg-slate-800"
@@ -585,7 +586,7 @@ fn chart_view(chart: Chart) -> AnyView {
     view! {
         <div data-widget="Chart">
             <svg viewBox=format!("0 0 {W} {H}") class="h-32 w-full" role="img">{shapes}</svg>
-            <div class="flex text-[10px] text-slate-500">{labels}</div>
+            <div class="flex text-[10px] text-slate-400">{labels}</div>
         </div>
     }
     .into_any()

@@ -270,14 +270,15 @@ impl StreamedAction for LockIn {
         }
         let mut moved = false;
         for leg in &mut slip.legs {
-            let (price, book, title) = requote(&board, leg).ok_or_else(|| {
-                ActionError::rejected(format!(
-                    "{} ({} @ {}) is no longer offered; build a new slip",
-                    leg.pick(),
-                    leg.away,
-                    leg.home
-                ))
-            })?;
+            let (price, book, title) =
+                requote(&board, leg, config.stale_quote_secs).ok_or_else(|| {
+                    ActionError::rejected(format!(
+                        "{} ({} @ {}) is no longer offered; build a new slip",
+                        leg.pick(),
+                        leg.away,
+                        leg.home
+                    ))
+                })?;
             if price == leg.price && book == leg.book {
                 leg.previous_price = None;
             } else {

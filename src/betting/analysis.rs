@@ -35,6 +35,8 @@ pub struct BoardAnalysis {
     pub demo: bool,
     /// The newest bookmaker update on the board.
     pub last_update: Option<DateTime<Utc>>,
+    /// How far behind the freshest book a quote counted (`QuoteRules`); picks use the same.
+    pub stale_after_secs: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,16 +165,44 @@ fn sorted_outcomes(market: &MarketOdds, event: &OddsEvent) -> Vec<Priced> {
     outcomes
 }
 
-/// A book whose prices for a game are this much older than the freshest book's is stale: its
-/// number may be gone, so it is never "best", never a leg and never in the fair price.
-pub const STALE_AFTER_SECS: i64 = 900;
+/// The shipped `[betting] stale_quote_secs`: a book whose prices for a game are this much older
+/// than the freshest book's is stale: its number may be gone, so it is never "best", never a
+/// leg and never in the fair price.
+pub const DEFAULT_STALE_AFTER_SECS: i64 = 900;
 
-/// Whether `book`'s prices for `event` are current (books that give no update time count as
-/// current; so does a lone book).
-pub fn is_current(book: &Bookmaker, event: &OddsEvent) -> bool {
+/// What makes a quote count: how far behind the freshest book a book may be, and the sharp
+/// book whose line anchors fair prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteRules<'a> {
+    pub sharp_book: Option<&'a str>,
+    pub stale_after_secs: i64,
+}
+
+impl Default for QuoteRules<'_> {
+    fn default() -> Self {
+        Self {
+            sharp_book: None,
+            stale_after_secs: DEFAULT_STALE_AFTER_SECS,
+        }
+    }
+}
+
+impl<'a> QuoteRules<'a> {
+    /// The default staleness with fair prices anchored to `sharp_book`.
+    pub fn sharp(sharp_book: &'a str) -> Self {
+        Self {
+            sharp_book: Some(sharp_book),
+            ..Self::default()
+        }
+    }
+}
+
+/// Whether `book`'s prices for `event` are current: at most `stale_after_secs` behind the
+/// freshest book's (books that give no update time count as current; so does a lone book).
+pub fn is_current(book: &Bookmaker, event: &OddsEvent, stale_after_secs: i64) -> bool {
     let newest = event.bookmakers.iter().filter_map(|b| b.last_update).max();
     match (book.last_update, newest) {
-        (Some(at), Some(newest)) => (newest - at).num_seconds() <= STALE_AFTER_SECS,
+        (Some(at), Some(newest)) => (newest - at).num_seconds() <= stale_after_secs,
         _ => true,
     }
 }
@@ -193,11 +223,12 @@ pub fn current_quotes<'a>(
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
+    stale_after_secs: i64,
 ) -> impl Iterator<Item = (&'a Bookmaker, &'a Outcome)> + 'a {
     event
         .bookmakers
         .iter()
-        .filter(move |book| is_current(book, event))
+        .filter(move |book| is_current(book, event, stale_after_secs))
         .flat_map(move |book| {
             book.markets
                 .iter()
@@ -213,11 +244,17 @@ fn quotes_for<'a>(
     market: &'a str,
     name: &'a str,
     point: Option<f64>,
+    stale_after_secs: i64,
 ) -> impl Iterator<Item = (&'a Bookmaker, &'a DecimalOdds)> + 'a {
-    current_quotes(event, market, name, point).map(|(book, o)| (book, &o.price))
+    current_quotes(event, market, name, point, stale_after_secs).map(|(book, o)| (book, &o.price))
 }
 
-fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> BookRow {
+fn analyze_book(
+    book: &Bookmaker,
+    event: &OddsEvent,
+    markets: &[String],
+    stale_after_secs: i64,
+) -> BookRow {
     let cells = markets
         .iter()
         .map(|key| {
@@ -226,12 +263,13 @@ fn analyze_book(book: &Bookmaker, event: &OddsEvent, markets: &[String]) -> Book
                 let quotes = outcomes
                     .iter()
                     .map(|(name, point, price)| {
-                        let others: Vec<&DecimalOdds> = quotes_for(event, key, name, *point)
-                            .map(|(_, p)| p)
-                            .collect();
+                        let others: Vec<&DecimalOdds> =
+                            quotes_for(event, key, name, *point, stale_after_secs)
+                                .map(|(_, p)| p)
+                                .collect();
                         let beats_one = others.iter().any(|p| price.cmp(p) == Ordering::Greater);
                         let best = beats_one
-                            && is_current(book, event)
+                            && is_current(book, event, stale_after_secs)
                             && others.iter().all(|p| price.cmp(p) != Ordering::Less);
                         Quote {
                             name: name.clone(),
@@ -270,16 +308,13 @@ pub fn complete_market_size(key: &str, event: &OddsEvent) -> usize {
 
 /// The consensus line of a market and its fair probabilities (the sharp book's line when it
 /// hangs a current, complete market); `None` if no book prices it whole.
-fn analyze_market(
-    event: &OddsEvent,
-    key: &str,
-    sharp_book: Option<&str>,
-) -> Option<MarketAnalysis> {
+fn analyze_market(event: &OddsEvent, key: &str, rules: QuoteRules<'_>) -> Option<MarketAnalysis> {
+    let sharp_book = rules.sharp_book;
     // Each book's outcomes for this market, as (line signature, outcomes).
     let lines: Vec<(&Bookmaker, Vec<Priced>)> = event
         .bookmakers
         .iter()
-        .filter(|b| is_current(b, event))
+        .filter(|b| is_current(b, event, rules.stale_after_secs))
         .filter_map(|b| {
             let m = b.markets.iter().find(|m| m.key == key)?;
             let outcomes = sorted_outcomes(m, event);
@@ -332,7 +367,8 @@ fn analyze_market(
         .iter()
         .zip(sums)
         .filter_map(|((name, point, _), sum)| {
-            let (book, price) = quotes_for(event, key, name, *point).max_by(|a, b| a.1.cmp(b.1))?;
+            let (book, price) = quotes_for(event, key, name, *point, rules.stale_after_secs)
+                .max_by(|a, b| a.1.cmp(b.1))?;
             Some(OutcomeAnalysis {
                 name: name.clone(),
                 point: *point,
@@ -353,9 +389,9 @@ fn analyze_market(
     })
 }
 
-/// Analyses every game of a board; `sharp_book` (a bookmaker key) anchors fair prices where it
-/// hangs a current, complete market.
-pub fn analyze_board(board: &OddsBoard, sharp_book: Option<&str>) -> BoardAnalysis {
+/// Analyses every game of a board under `rules`: stale books are never best nor fair, and the
+/// sharp book (a bookmaker key) anchors fair prices where it hangs a current, complete market.
+pub fn analyze_board(board: &OddsBoard, rules: QuoteRules<'_>) -> BoardAnalysis {
     let mut markets: Vec<String> = Vec::new();
     for m in board
         .events
@@ -379,11 +415,11 @@ pub fn analyze_board(board: &OddsBoard, sharp_book: Option<&str>) -> BoardAnalys
             books: event
                 .bookmakers
                 .iter()
-                .map(|b| analyze_book(b, event, &markets))
+                .map(|b| analyze_book(b, event, &markets, rules.stale_after_secs))
                 .collect(),
             markets: markets
                 .iter()
-                .filter_map(|key| analyze_market(event, key, sharp_book))
+                .filter_map(|key| analyze_market(event, key, rules))
                 .collect(),
         })
         .collect();
@@ -401,6 +437,7 @@ pub fn analyze_board(board: &OddsBoard, sharp_book: Option<&str>) -> BoardAnalys
         as_of: board.provenance.as_of,
         demo: board.provenance.demo,
         last_update,
+        stale_after_secs: rules.stale_after_secs,
     }
 }
 
@@ -411,7 +448,7 @@ mod tests {
 
     #[test]
     fn best_prices_fair_odds_and_hold() {
-        let analysis = analyze_board(&sample_board(), None);
+        let analysis = analyze_board(&sample_board(), QuoteRules::default());
         assert_eq!(analysis.markets, vec!["spreads", "totals", "h2h"]);
         let game = &analysis.games[0];
         // Moneyline −150 / +130 at book A, −160 / +140 at book B.
@@ -450,7 +487,7 @@ mod tests {
         let event = &mut board.events[0];
         event.sport_key = "soccer_epl".into();
         // Two books hang only home and away (no draw): no fair probability from them.
-        let analysis = analyze_board(&board, None);
+        let analysis = analyze_board(&board, QuoteRules::default());
         let h2h = analysis.games[0]
             .markets
             .iter()
@@ -469,7 +506,7 @@ mod tests {
             point: None,
             description: None,
         });
-        let analysis = analyze_board(&board, None);
+        let analysis = analyze_board(&board, QuoteRules::default());
         let h2h = analysis.games[0]
             .markets
             .iter()
@@ -495,10 +532,10 @@ mod tests {
                 .unwrap()
                 .clone()
         };
-        let consensus = h2h(&analyze_board(&board, None));
+        let consensus = h2h(&analyze_board(&board, QuoteRules::default()));
         assert_eq!(consensus.fair_from, FairFrom::Consensus { books: 2 });
         // Book B as the sharp book: its −160 / +140 alone, 96/161 for the favourite.
-        let sharp = h2h(&analyze_board(&board, Some("book_b")));
+        let sharp = h2h(&analyze_board(&board, QuoteRules::sharp("book_b")));
         assert_eq!(
             sharp.fair_from,
             FairFrom::Sharp {
@@ -534,15 +571,18 @@ mod tests {
             .unwrap()
             .outcomes[0]
             .point;
-        assert_eq!(totals(&analyze_board(&board, Some("book_b"))), book_b_total);
+        assert_eq!(
+            totals(&analyze_board(&board, QuoteRules::sharp("book_b"))),
+            book_b_total
+        );
         // A stale sharp book, or one missing the market, falls back to the consensus.
         let mut stale = board.clone();
         let newest = stale.events[0].bookmakers[0].last_update.unwrap();
         stale.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
-        let fallback = h2h(&analyze_board(&stale, Some("book_b")));
+        let fallback = h2h(&analyze_board(&stale, QuoteRules::sharp("book_b")));
         assert_eq!(fallback.fair_from, FairFrom::Consensus { books: 1 });
         assert_eq!(
-            h2h(&analyze_board(&board, Some("pinnacle"))),
+            h2h(&analyze_board(&board, QuoteRules::sharp("pinnacle"))),
             consensus,
             "a sharp book absent from the board changes nothing"
         );
@@ -554,7 +594,7 @@ mod tests {
         // Book B (the better moneyline dog, +140) last moved an hour before book A.
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
-        let analysis = analyze_board(&board, None);
+        let analysis = analyze_board(&board, QuoteRules::default());
         let h2h = analysis.games[0]
             .markets
             .iter()
@@ -572,12 +612,26 @@ mod tests {
         // Ten minutes behind is within the window: book B's +140 is best again.
         let mut board = sample_board();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::minutes(10));
-        let analysis = analyze_board(&board, None);
+        let analysis = analyze_board(&board, QuoteRules::default());
         let h2h = analysis.games[0]
             .markets
             .iter()
             .find(|m| m.key == Market::H2h)
             .unwrap();
         assert_eq!(h2h.outcomes[0].best.book_key, "book_b");
+        // The window is the deployment's (`stale_quote_secs`): at five minutes, ten behind is
+        // stale, and book A is best again.
+        let strict = QuoteRules {
+            stale_after_secs: 300,
+            ..QuoteRules::default()
+        };
+        let analysis = analyze_board(&board, strict);
+        assert_eq!(analysis.stale_after_secs, 300);
+        let h2h = analysis.games[0]
+            .markets
+            .iter()
+            .find(|m| m.key == Market::H2h)
+            .unwrap();
+        assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
     }
 }

@@ -21,7 +21,9 @@ pub mod slip;
 pub mod slip_action;
 pub mod sport;
 
-pub use analysis::{analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAnalysis};
+pub use analysis::{
+    analyze_board, BestQuote, BoardAnalysis, GameAnalysis, MarketAnalysis, QuoteRules,
+};
 pub use board::{
     Bookmaker, GameScore, GameStatus, MarketOdds, OddsBoard, OddsEvent, OddsQuery, Outcome,
     Provenance, DEMO_LABEL, DEMO_SOURCE, FEATURED_MARKETS,

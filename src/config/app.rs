@@ -140,6 +140,10 @@ pub struct BettingConfig {
     /// saved at must come from the provider now, not from a snapshot or a cache.
     #[serde(default = "default_max_quote_age_secs")]
     pub max_quote_age_secs: u64,
+    /// A book whose prices for a game are this many seconds behind the freshest book's is
+    /// stale: never the best price, never a leg, never in the fair price.
+    #[serde(default = "default_stale_quote_secs")]
+    pub stale_quote_secs: i64,
     /// The bankroll Kelly stakes are sized from for a user who has not set one; none = the
     /// board and slip ask the user to set a bankroll.
     #[serde(default)]
@@ -165,6 +169,10 @@ impl BettingConfig {
         crate::domain::KellySizing::new(self.kelly_fraction, Some(self.kelly_cap))
             .unwrap_or_default()
     }
+}
+
+fn default_stale_quote_secs() -> i64 {
+    900
 }
 
 fn default_max_quote_age_secs() -> u64 {
@@ -347,6 +355,12 @@ impl AppConfig {
                      {MAX_BANKROLL_CENTS} (omit it for none), not {bankroll}"
                 ));
             }
+        }
+        if !(30..=86_400).contains(&b.stale_quote_secs) {
+            return Err(format!(
+                "betting.stale_quote_secs must be 30 to 86400, not {}",
+                b.stale_quote_secs
+            ));
         }
         if !(1..=600).contains(&b.max_quote_age_secs) {
             return Err(format!(

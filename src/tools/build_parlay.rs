@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::offline_skill::{array_at, dollars, shown, str_at};
 use super::parlay_picks::{auto_picks, explicit_pick, LegArg};
 use super::support::{
-    bet_limits, default_day, display_format, eastern_day, fetch_board, games_on, sharp_book,
+    bet_limits, default_day, display_format, eastern_day, fetch_board, games_on, quote_rules,
     stake_sizing, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
@@ -147,7 +147,7 @@ impl TypedTool for BuildParlay {
         let (board, legs) = match &explicit {
             Some(picks) => {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
-                let analysis = analyze_board(&board, sharp_book(config));
+                let analysis = analyze_board(&board, quote_rules(config));
                 let now = ctx.services.now();
                 let picked = picks
                     .iter()
@@ -168,12 +168,12 @@ impl TypedTool for BuildParlay {
                 let board = fetch_board(ctx.services, sport, markets, None, None).await?;
                 let now = ctx.services.now();
                 let today = games_on(&board, default_day(&board, eastern_day(now)));
-                let sharp = sharp_book(config);
-                let picks = auto_picks(&today, &analyze_board(&today, sharp), count as usize, now);
+                let rules = quote_rules(config);
+                let picks = auto_picks(&today, &analyze_board(&today, rules), count as usize, now);
                 let legs = match picks {
                     Ok(legs) => legs,
                     Err(_) => {
-                        auto_picks(&board, &analyze_board(&board, sharp), count as usize, now)?
+                        auto_picks(&board, &analyze_board(&board, rules), count as usize, now)?
                     }
                 };
                 (board, legs)

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::offline_skill::{array_at, scalar_facts, shown, str_at};
 use super::support::{
-    board_for_day, display_format, parse_date, sharp_book, stake_sizing, SportArg,
+    board_for_day, display_format, parse_date, quote_rules, stake_sizing, SportArg,
 };
 use super::{priority, OfflineSkill, Question, Route};
 use super::{ToolContext, ToolError, TypedTool};
@@ -164,7 +164,7 @@ impl TypedTool for GetOddsVisual {
             date,
         )
         .await?;
-        let mut analysis = analyze_board(&board, sharp_book(&ctx.services.betting));
+        let mut analysis = analyze_board(&board, quote_rules(&ctx.services.betting));
         let total = analysis.games.len();
         analysis.games.truncate(MAX_GAMES);
         let format = display_format(&ctx.services.betting);

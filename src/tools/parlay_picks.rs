@@ -121,7 +121,7 @@ pub fn auto_picks(
         let Some(event) = board.events.iter().find(|e| e.id == game.event_id) else {
             continue;
         };
-        if let Some(pick) = best_side(event, game) {
+        if let Some(pick) = best_side(event, game, analysis.stale_after_secs) {
             candidates.push(pick);
         }
     }
@@ -160,7 +160,7 @@ impl Candidate {
     }
 }
 
-fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
+fn best_side(event: &OddsEvent, game: &GameAnalysis, stale_after_secs: i64) -> Option<Candidate> {
     let mut top: Option<Candidate> = None;
     for (market, analysed) in game
         .markets
@@ -168,8 +168,8 @@ fn best_side(event: &OddsEvent, game: &GameAnalysis) -> Option<Candidate> {
         .filter_map(|m| Some((Market::from_key(&m.key)?, m)))
     {
         for o in &analysed.outcomes {
-            let Some((book, outcome)) = best(quotes(event, market.as_str(), &o.name, o.point))
-            else {
+            let current = quotes(event, market.as_str(), &o.name, o.point, stale_after_secs);
+            let Some((book, outcome)) = best(current) else {
                 continue;
             };
             let price = &outcome.price;
@@ -273,7 +273,14 @@ pub fn explicit_pick(
             })?,
     };
     let point = point.or(consensus.and_then(|o| o.point));
-    let (book, outcome) = best(quotes(event, market.as_str(), &name, point)).ok_or_else(|| {
+    let current = quotes(
+        event,
+        market.as_str(),
+        &name,
+        point,
+        analysis.stale_after_secs,
+    );
+    let (book, outcome) = best(current).ok_or_else(|| {
         ToolError::new(format!(
             "no book hangs {:?} in {} @ {}",
             arg.selection, event.away_team, event.home_team
@@ -323,18 +330,31 @@ fn outcome_implied(outcome: &Outcome) -> BigRational {
 
 /// The leg's price now: at its book if the book still hangs that line, else the best price
 /// for the line across books. `None` when nobody hangs it any more.
-pub fn requote(board: &OddsBoard, leg: &SlipLeg) -> Option<(DecimalOdds, String, String)> {
+pub fn requote(
+    board: &OddsBoard,
+    leg: &SlipLeg,
+    stale_after_secs: i64,
+) -> Option<(DecimalOdds, String, String)> {
     let event = board.events.iter().find(|e| e.id == leg.event_id)?;
     let key = leg.market.as_str();
-    let same_book = quotes(event, key, &leg.selection, leg.point).find(|(b, _)| b.key == leg.book);
-    let (book, outcome) =
-        same_book.or_else(|| best(quotes(event, key, &leg.selection, leg.point)))?;
+    let same_book = quotes(event, key, &leg.selection, leg.point, stale_after_secs)
+        .find(|(b, _)| b.key == leg.book);
+    let (book, outcome) = same_book.or_else(|| {
+        best(quotes(
+            event,
+            key,
+            &leg.selection,
+            leg.point,
+            stale_after_secs,
+        ))
+    })?;
     Some((outcome.price.clone(), book.key.clone(), book.title.clone()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::betting::QuoteRules;
 
     #[test]
     fn selections_split_into_name_and_line() {
@@ -367,7 +387,13 @@ mod tests {
             .find(|m| m.key == Market::H2h)
             .unwrap();
         h2h.outcomes[1].price = am(160);
-        let legs = auto_picks(&board, &analyze_board(&board, None), 1, now).unwrap();
+        let legs = auto_picks(
+            &board,
+            &analyze_board(&board, QuoteRules::default()),
+            1,
+            now,
+        )
+        .unwrap();
         assert_eq!(
             (legs[0].selection.as_str(), &legs[0].price),
             ("Miami Heat", &am(160))
@@ -394,7 +420,7 @@ mod tests {
         twin.commence_time -= chrono::Duration::hours(1);
         board.events.push(twin);
         let pick = |board: &OddsBoard| {
-            auto_picks(board, &analyze_board(board, None), 1, now).unwrap()[0]
+            auto_picks(board, &analyze_board(board, QuoteRules::default()), 1, now).unwrap()[0]
                 .event_id
                 .clone()
         };
@@ -415,26 +441,41 @@ mod tests {
         };
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
-        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now)
-            .unwrap()
-            .leg;
+        let leg = explicit_pick(
+            &board,
+            &analyze_board(&board, QuoteRules::default()),
+            &arg,
+            now,
+        )
+        .unwrap()
+        .leg;
         assert_eq!((leg.book.as_str(), &leg.price), ("book_b", &am(140)));
 
         let mut board = sample_board();
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
-        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now)
-            .unwrap()
-            .leg;
+        let leg = explicit_pick(
+            &board,
+            &analyze_board(&board, QuoteRules::default()),
+            &arg,
+            now,
+        )
+        .unwrap()
+        .leg;
         assert_eq!((leg.book.as_str(), &leg.price), ("book_a", &am(130)));
         // Asking for the stale book's exact price does not bring it back.
         let arg = LegArg {
             price_american: Some(140),
             ..arg
         };
-        let leg = explicit_pick(&board, &analyze_board(&board, None), &arg, now)
-            .unwrap()
-            .leg;
+        let leg = explicit_pick(
+            &board,
+            &analyze_board(&board, QuoteRules::default()),
+            &arg,
+            now,
+        )
+        .unwrap()
+        .leg;
         assert_eq!(leg.price, am(130));
     }
 
@@ -444,7 +485,7 @@ mod tests {
         use crate::widgets::golden::{am, sample_board};
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
         let board = sample_board();
-        let analysis = analyze_board(&board, None);
+        let analysis = analyze_board(&board, QuoteRules::default());
         // Book A hangs the Heat at +130 and book B at +140: naming +130 must not pick book A.
         let arg = LegArg {
             event_id: "evt_heat_lakers".into(),

@@ -90,9 +90,13 @@ pub async fn stake_sizing(
     Ok(StakeSizing::new(config.kelly_sizing(), bankroll.cents()))
 }
 
-/// The sharp book fair prices are anchored to, if configured.
-pub fn sharp_book(config: &BettingConfig) -> Option<&str> {
-    config.sharp_book.as_deref()
+/// When a quote counts (`[betting] stale_quote_secs`) and the sharp book fair prices are
+/// anchored to, if configured.
+pub fn quote_rules(config: &BettingConfig) -> crate::betting::analysis::QuoteRules<'_> {
+    crate::betting::analysis::QuoteRules {
+        sharp_book: config.sharp_book.as_deref(),
+        stale_after_secs: config.stale_quote_secs,
+    }
 }
 
 /// A provider failure in words the model can pass on or act on.

@@ -275,6 +275,7 @@ pub fn odds_board(
 mod tests {
     use super::*;
     use crate::betting::analyze_board;
+    use crate::betting::QuoteRules;
     use crate::domain::BigRational;
     use crate::widgets::golden::{am, assert_golden, sample_board};
 
@@ -297,7 +298,7 @@ mod tests {
             .find(|m| m.key == Market::H2h)
             .unwrap();
         h2h.outcomes[1].price = am(160);
-        let analysis = analyze_board(&board, None);
+        let analysis = analyze_board(&board, QuoteRules::default());
         let heat = &analysis.games[0].markets[2].outcomes[0];
         assert_eq!(
             (heat.name.as_str(), &heat.best.price),
@@ -345,7 +346,7 @@ mod tests {
         assert!(json.contains(&shown) && json.contains("Set a bankroll"));
         assert!(!json.contains("stake $"), "no stake without a bankroll");
         // A sharp book's line is named under the fair prices it anchors.
-        let sharp = analyze_board(&board, Some("book_b"));
+        let sharp = analyze_board(&board, QuoteRules::sharp("book_b"));
         let json = serde_json::to_string(&odds_board(
             &sharp,
             "t",
@@ -364,7 +365,7 @@ mod tests {
 
     #[test]
     fn a_started_game_is_labelled_live_with_no_edge_on_its_pre_game_prices() {
-        let analysis = analyze_board(&sample_board(), None);
+        let analysis = analyze_board(&sample_board(), QuoteRules::default());
         let first = analysis
             .games
             .iter()
@@ -403,7 +404,7 @@ mod tests {
 
     #[test]
     fn golden_odds_board() {
-        let analysis = analyze_board(&sample_board(), None);
+        let analysis = analyze_board(&sample_board(), QuoteRules::default());
         let widget = odds_board(
             &analysis,
             "NBA odds · Wed Jan 15",

@@ -14,7 +14,8 @@ pub async fn run() -> Result<(), String> {
     let config = Config::from_process_env().map_err(|e| e.to_string())?;
     init_tracing(config.log_format);
     let leptos = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
-    let leptos_options = leptos.leptos_options;
+    let mut leptos_options = leptos.leptos_options;
+    server::assets::resolve(&mut leptos_options)?;
     let addr = leptos_options.site_addr;
 
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {

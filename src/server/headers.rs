@@ -97,7 +97,13 @@ pub async fn cache_policy(request: Request, next: Next) -> impl IntoResponse {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let policy = match asset {
-        Some(true) if response.status().is_success() => FOREVER,
+        // A 304 carries the policy too: its headers replace the cached ones.
+        Some(true)
+            if response.status().is_success()
+                || response.status() == axum::http::StatusCode::NOT_MODIFIED =>
+        {
+            FOREVER
+        }
         Some(_) => "no-cache",
         None if html => "no-cache",
         None => return response,

@@ -188,6 +188,21 @@ async fn the_page_links_hashed_assets_cached_for_good_and_is_itself_revalidated(
             );
         }
     }
+    // Revalidated anyway (a forced reload), the 304 keeps the asset cached for good.
+    let wasm = format!("/pkg/professor_lock.{}.wasm", HASHES[1].1);
+    let first = client.get(s.url(&wasm)).send().await.unwrap();
+    let modified = first.headers()[header::LAST_MODIFIED].clone();
+    let revalidated = client
+        .get(s.url(&wasm))
+        .header(header::IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(
+        revalidated.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     // The unhashed names are gone from the page (a dev build's names are revalidated instead).
     assert!(!html.contains("/pkg/professor_lock.wasm"), "{html}");
     assert!(!html.contains("/pkg/professor_lock.css"), "{html}");

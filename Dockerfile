@@ -16,7 +16,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN cargo leptos build --release && strip target/release/professor_lock
+RUN cargo leptos build --release --precompress && scripts/compress-site && strip target/release/professor_lock
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -26,6 +26,8 @@ RUN apt-get update \
  && mkdir -p /data && chown app /data
 WORKDIR /app
 COPY --from=build /src/target/release/professor_lock /app/professor_lock
+# The hashed asset names the page links (read beside the binary).
+COPY --from=build /src/target/release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
 ENV LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_ADDR=0.0.0.0:8080 \

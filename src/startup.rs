@@ -15,7 +15,8 @@ pub async fn run() -> Result<(), String> {
     check_books(&config)?;
     init_tracing(config.log_format);
     let leptos = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
-    let leptos_options = leptos.leptos_options;
+    let mut leptos_options = leptos.leptos_options;
+    server::assets::resolve(&mut leptos_options)?;
     let addr = leptos_options.site_addr;
 
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {

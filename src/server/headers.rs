@@ -1,6 +1,6 @@
 //! What every response carries besides its body: security headers (no framing, no sniffing, no
-//! referrer), compression for pages and static assets (never for streams), and revalidation for
-//! the `/pkg` assets. The page's own Content-Security-Policy, with the per-request nonce Leptos
+//! referrer), compression for pages and static assets (never for streams), and how long each may
+//! be cached (hashed `/pkg` assets forever, everything else revalidated). The page's own Content-Security-Policy, with the per-request nonce Leptos
 //! puts on its inline scripts, is set where the page renders (`ui::csp`); every other response
 //! gets a policy that allows nothing to run and nothing to frame it.
 
@@ -80,15 +80,68 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
         .compress_when(DefaultPredicate::new().and(CompressibleContent))
 }
 
-/// `/pkg` assets keep their names across builds, so browsers must revalidate them (a cheap
-/// 304 through `Last-Modified`) instead of running last week's WASM against today's server.
-pub async fn revalidate_assets(request: Request, next: Next) -> impl IntoResponse {
-    let is_asset = request.uri().path().starts_with("/pkg/");
+/// A year: the longest `max-age` caches honour.
+const FOREVER: &str = "public, max-age=31536000, immutable";
+
+/// Hashed `/pkg` assets (`name.<hash>.ext`, cargo-leptos `hash-files`) never change under their
+/// name, so they are cached for good; a new build links new names. Unhashed assets (a dev build)
+/// and pages must be revalidated (a cheap 304), or a browser runs last week's WASM against
+/// today's server.
+pub async fn cache_policy(request: Request, next: Next) -> impl IntoResponse {
+    let path = request.uri().path();
+    let asset = path.strip_prefix("/pkg/").map(is_hashed_name);
     let mut response = next.run(request).await;
-    if is_asset && !response.headers().contains_key(header::CACHE_CONTROL) {
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let policy = match asset {
+        // A 304 carries the policy too: its headers replace the cached ones.
+        Some(true)
+            if response.status().is_success()
+                || response.status() == axum::http::StatusCode::NOT_MODIFIED =>
+        {
+            FOREVER
+        }
+        Some(_) => "no-cache",
+        None if html => "no-cache",
+        None => return response,
+    };
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
         response
             .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
+}
+
+/// `professor_lock.<22 base64url characters: an MD5>.wasm`, as cargo-leptos names them.
+pub fn is_hashed_name(file: &str) -> bool {
+    let mut parts = file.rsplit('.');
+    let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !stem.is_empty()
+        && hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_name;
+
+    #[test]
+    fn only_cargo_leptos_hashed_names_count_as_hashed() {
+        assert!(is_hashed_name("professor_lock.AbCdEfGhIjKlMnOpQrSt_-.wasm"));
+        assert!(is_hashed_name("professor_lock.AbCdEfGhIjKlMnOpQrSt_-.css"));
+        assert!(!is_hashed_name("professor_lock.wasm"));
+        assert!(!is_hashed_name("professor_lock.short.wasm"));
+        assert!(!is_hashed_name(
+            "professor_lock.AbCdEfGhIjKlMnOpQrSt/-.wasm"
+        ));
+        assert!(!is_hashed_name("AbCdEfGhIjKlMnOpQrSt_-.wasm"));
+    }
 }

@@ -1,6 +1,7 @@
 //! HTTP wiring: routes, middleware (request ids, tracing, body limits), app state, start-up
 //! and graceful shutdown. No business logic lives here.
 
+pub mod assets;
 pub mod auth;
 mod chatkit;
 pub mod client_ip;
@@ -75,7 +76,7 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_gzip(),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(headers::revalidate_assets))
+        .layer(axum::middleware::from_fn(headers::cache_policy))
         .layer(axum::middleware::from_fn(metrics::track_requests))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -24,7 +24,7 @@ pub use door::UiBackend;
 pub use door::{cancel_turn, chatkit_call, chatkit_stream};
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
@@ -42,6 +42,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content"/>
                 <meta name="color-scheme" content="dark"/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet's name, like the scripts', carries the build's hash when the
+                // build hashed it (server::assets).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -60,7 +63,6 @@ pub fn App() -> impl IntoView {
     provide_context(prices::ChosenOddsFormat(odds_format));
     provide_context(header::OddsToggle(set_odds_format));
     view! {
-        <Stylesheet id="leptos" href="/pkg/professor_lock.css"/>
         <Title text="Professor Lock"/>
         <Router>
             <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>

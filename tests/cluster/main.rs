@@ -136,6 +136,8 @@ impl Server {
             .env("DATABASE_URL", database_url)
             .env("PL_CONFIG", dir.path().join("Leptos.toml"))
             .env("LEPTOS_OUTPUT_NAME", "professor_lock")
+            // No built site here: unhashed names even if a dev build left a hash.txt beside the binary.
+            .env("LEPTOS_HASH_FILES", "false")
             .env("LEPTOS_SITE_ROOT", dir.path().join("site"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_ENV", "PROD")

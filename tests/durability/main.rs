@@ -76,6 +76,8 @@ impl Site {
             .env("OPENAI_API_KEY", "sk-durability-test")
             .env("OPENAI_BASE_URL", &self.model_url)
             .env("LEPTOS_OUTPUT_NAME", "professor_lock")
+            // No built site here: unhashed names even if a dev build left a hash.txt beside the binary.
+            .env("LEPTOS_HASH_FILES", "false")
             .env("LEPTOS_SITE_ROOT", self.path().join("site"))
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_ENV", "PROD")

@@ -1,8 +1,8 @@
 //! What every response carries: the page's nonce-based Content-Security-Policy and no framing,
 //! locked-down headers on everything else, compression for pages and assets but never for
-//! streams, and revalidation for `/pkg` assets.
+//! streams, hashed `/pkg` assets cached for good, and revalidation for pages and unhashed assets.
 
-use crate::server::{TestServer, ASSET};
+use crate::server::{TestServer, ASSET, HASHES};
 use reqwest::header;
 use serde_json::json;
 
@@ -151,4 +151,73 @@ async fn streams_are_never_compressed() {
         .get(header::CONTENT_ENCODING)
         .is_none());
     assert!(page_stream.text().await.unwrap().contains("thread.created"));
+}
+
+#[tokio::test]
+async fn the_page_links_hashed_assets_cached_for_good_and_is_itself_revalidated() {
+    let s = TestServer::start(|_| {}).await;
+    let client = raw_client();
+    let page = client
+        .get(s.url("/professor-lock"))
+        .header(header::ACCEPT_ENCODING, "identity")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-cache");
+    let html = page.text().await.unwrap();
+    for (ext, hash) in HASHES {
+        let path = format!("/pkg/professor_lock.{hash}.{ext}");
+        assert!(html.contains(&format!("\"{path}\"")), "{ext}: {html}");
+        for encoding in ["br", "gzip"] {
+            let response = client
+                .get(s.url(&path))
+                .header(header::ACCEPT_ENCODING, format!("{encoding}, identity"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(
+                response.headers()[header::CACHE_CONTROL],
+                "public, max-age=31536000, immutable",
+                "{path}"
+            );
+            assert_eq!(
+                response.headers()[header::CONTENT_ENCODING],
+                encoding,
+                "{path}"
+            );
+        }
+    }
+    // Revalidated anyway (a forced reload), the 304 keeps the asset cached for good.
+    let wasm = format!("/pkg/professor_lock.{}.wasm", HASHES[1].1);
+    let first = client.get(s.url(&wasm)).send().await.unwrap();
+    let modified = first.headers()[header::LAST_MODIFIED].clone();
+    let revalidated = client
+        .get(s.url(&wasm))
+        .header(header::IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(
+        revalidated.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    // The unhashed names are gone from the page (a dev build's names are revalidated instead).
+    assert!(!html.contains("/pkg/professor_lock.wasm"), "{html}");
+    assert!(!html.contains("/pkg/professor_lock.css"), "{html}");
+    // A hashed-looking name that does not exist is not cached for good.
+    let missing = client
+        .get(s.url("/pkg/professor_lock.MissingMissingMissing_.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_ne!(
+        missing
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap()),
+        Some("public, max-age=31536000, immutable")
+    );
 }

@@ -15,6 +15,12 @@ enum Answering {
 
 /// The stand-in WASM's repeated content (compressible, as real WASM is).
 pub const ASSET: &[u8] = b"\0asm\x01\0\0\0professor lock stand-in ";
+/// The stand-in build's asset hashes (22 base64url characters, as cargo-leptos writes them).
+pub const HASHES: [(&str, &str); 3] = [
+    ("js", "JsJsJsJsJsJsJsJsJsJs_-"),
+    ("wasm", "WasmWasmWasmWasmWasm_-"),
+    ("css", "CssCssCssCssCssCssCs_-"),
+];
 
 pub struct TestServer {
     pub base: String,
@@ -82,9 +88,31 @@ impl TestServer {
             "body{margin:0}\n".repeat(512),
         )
         .unwrap();
+        // And the hashed names a release build links (cargo-leptos `hash-files`), with their
+        // hash file; Leptos joins its path to the binary's folder, so an absolute one wins.
+        std::fs::write(
+            site.join("pkg/professor_lock.js"),
+            "export default function init() {}\n".repeat(256),
+        )
+        .unwrap();
+        for (ext, hash) in HASHES {
+            std::fs::copy(
+                site.join(format!("pkg/professor_lock.{ext}")),
+                site.join(format!("pkg/professor_lock.{hash}.{ext}")),
+            )
+            .unwrap();
+        }
+        let hash_file = dir.path().join("hash.txt");
+        let hashes: String = HASHES
+            .iter()
+            .map(|(ext, h)| format!("{ext}: {h}\n"))
+            .collect();
+        std::fs::write(&hash_file, hashes).unwrap();
         let leptos_options = leptos::prelude::LeptosOptions::builder()
             .output_name("professor_lock")
             .site_root(site.display().to_string())
+            .hash_files(true)
+            .hash_file(hash_file.display().to_string().into())
             .build();
         let state = AppState::build(StateParts {
             leptos_options,

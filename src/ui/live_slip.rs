@@ -8,7 +8,10 @@
 
 use super::account::HouseStakeRules;
 use crate::betting::SlipActionPayload;
-use crate::domain::{price_parlay, Cents, DecimalOdds, MoneyError, ParlayLeg, ParlayOptions};
+use crate::domain::{
+    price_parlay, validate_stake, BetLimits, BetValidationError, Cents, DecimalOdds, MoneyError,
+    ParlayLeg, ParlayOptions,
+};
 use crate::protocol::WidgetRoot;
 use leptos::prelude::*;
 
@@ -50,18 +53,19 @@ pub fn quote_as_typed(
         return Err("The stake must be more than $0.00.".into());
     }
     if let Some(rules) = rules {
-        if stake.get() < rules.min_stake_cents {
-            return Err(format!(
-                "The smallest stake is {}.",
-                Cents::new(rules.min_stake_cents)
-            ));
-        }
-        if stake.get() > rules.max_stake_cents {
-            return Err(format!(
-                "The largest stake is {}.",
-                Cents::new(rules.max_stake_cents)
-            ));
-        }
+        // The server's one stake rule, worded for the field.
+        let limits = BetLimits {
+            min_stake: Cents::new(rules.min_stake_cents),
+            max_stake: Cents::new(rules.max_stake_cents),
+            ..BetLimits::default()
+        };
+        validate_stake(stake, &limits).map_err(|e| match e {
+            BetValidationError::StakeBelowMin { min, .. } => {
+                format!("The smallest stake is {min}.")
+            }
+            BetValidationError::StakeAboveMax { max, .. } => format!("The largest stake is {max}."),
+            other => other.to_string(),
+        })?;
     }
     let legs: Vec<ParlayLeg> = legs.iter().cloned().map(ParlayLeg::pending).collect();
     let quote = price_parlay(&legs, stake, &ParlayOptions::default())

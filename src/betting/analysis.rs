@@ -588,6 +588,15 @@ mod tests {
         );
     }
 
+    /// The first game's moneyline analysis.
+    fn first_moneyline(analysis: &BoardAnalysis) -> &MarketAnalysis {
+        analysis.games[0]
+            .markets
+            .iter()
+            .find(|m| m.key == Market::H2h)
+            .unwrap()
+    }
+
     #[test]
     fn a_stale_book_is_never_best_and_never_in_the_fair_price() {
         let mut board = sample_board();
@@ -595,11 +604,7 @@ mod tests {
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(1));
         let analysis = analyze_board(&board, QuoteRules::default());
-        let h2h = analysis.games[0]
-            .markets
-            .iter()
-            .find(|m| m.key == Market::H2h)
-            .unwrap();
+        let h2h = first_moneyline(&analysis);
         assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
         assert_eq!(h2h.outcomes[0].best.price, am(130));
         // Book A alone: 69/119 for the favourite.
@@ -613,11 +618,7 @@ mod tests {
         let mut board = sample_board();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::minutes(10));
         let analysis = analyze_board(&board, QuoteRules::default());
-        let h2h = analysis.games[0]
-            .markets
-            .iter()
-            .find(|m| m.key == Market::H2h)
-            .unwrap();
+        let h2h = first_moneyline(&analysis);
         assert_eq!(h2h.outcomes[0].best.book_key, "book_b");
         // The window is the deployment's (`stale_quote_secs`): at five minutes, ten behind is
         // stale, and book A is best again.
@@ -627,11 +628,7 @@ mod tests {
         };
         let analysis = analyze_board(&board, strict);
         assert_eq!(analysis.stale_after_secs, 300);
-        let h2h = analysis.games[0]
-            .markets
-            .iter()
-            .find(|m| m.key == Market::H2h)
-            .unwrap();
+        let h2h = first_moneyline(&analysis);
         assert_eq!(h2h.outcomes[0].best.book_key, "book_a");
     }
 }

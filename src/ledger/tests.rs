@@ -10,9 +10,11 @@ use serde_json::{json, Value};
 use super::closing::{closing_quote, parse_price};
 use super::settlement::{SettlementConfig, Settler};
 use crate::betting::Market;
-use crate::domain::{basis_points, clv, AmericanOdds, BetStatus};
+use crate::domain::{basis_points, clv, AmericanOdds, BetStatus, DecimalOdds};
 use crate::ids::{new_id, now, IdKind};
-use crate::providers::{OddsBoard, OddsProvider, OddsQuery, ProviderSet, ProvidersConfig, Sport};
+use crate::providers::{
+    OddsBoard, OddsEvent, OddsProvider, OddsQuery, ProviderSet, ProvidersConfig, Sport,
+};
 use crate::store::{BetRecord, LedgerBet, LegRecord, SharedStore};
 use crate::tools::testkit::{widget_text, Kit};
 
@@ -423,6 +425,22 @@ fn demo_closing_fair_of_a_known_market() {
     assert_eq!(basis_points(&clv(&taken, &fair)), -455);
 }
 
+/// The closing fair price of the home moneyline of `event`, anchored to `sharp` when given.
+fn home_fair(board: &OddsBoard, event: &OddsEvent, sharp: Option<&str>) -> Option<DecimalOdds> {
+    closing_quote(
+        board,
+        &event.id,
+        event.commence_time,
+        Market::H2h,
+        &event.home_team,
+        None,
+        "any",
+        Sport::Nba,
+        sharp,
+    )
+    .and_then(|q| q.fair)
+}
+
 /// With a sharp book configured, the settlement pass records that book's closing no-vig price
 /// as the fair price (not the consensus), and the leg's CLV against it.
 #[tokio::test]
@@ -430,26 +448,13 @@ async fn closing_line_value_is_measured_against_the_sharp_books_close() {
     let (store, _dir) = sqlite().await;
     let (nba, _, _) = boards().await;
     // A game whose two demo books disagree, so the sharp close differs from the consensus.
-    let (event, sharp) = nba
+    let (event, sharp, sharp_fair) = nba
         .events
         .iter()
         .find_map(|e| {
-            let second = e.bookmakers.get(1)?;
-            let differs = |key: &str| {
-                closing_quote(
-                    &nba,
-                    &e.id,
-                    e.commence_time,
-                    Market::H2h,
-                    &e.home_team,
-                    None,
-                    "x",
-                    Sport::Nba,
-                    Some(key),
-                )
-                .and_then(|q| q.fair)
-            };
-            (differs(&second.key) != differs("none")).then(|| (e, second.key.clone()))
+            let second = e.bookmakers.get(1)?.key.clone();
+            let anchored = home_fair(&nba, e, Some(&second))?;
+            (Some(&anchored) != home_fair(&nba, e, None).as_ref()).then_some((e, second, anchored))
         })
         .expect("a demo NBA game whose books disagree on the moneyline");
     let mut leg = demo_leg(
@@ -464,40 +469,13 @@ async fn closing_line_value_is_measured_against_the_sharp_books_close() {
     leg.closing_fair = None;
     leg.closing_quote_at = None;
     place(&store, "sharp-user", "sharp", vec![leg.clone()]).await;
-    let config = SettlementConfig::default().quoting(Vec::new(), Some(sharp.clone()));
+    let config = SettlementConfig::default().quoting(Vec::new(), Some(sharp));
     let report = Settler::new(store.clone(), odds_at(None), config)
         .run_once()
         .await
         .unwrap();
     assert_eq!(report.closing_updated, 1);
     let stored = &store.list_ledger("sharp-user").await.unwrap()[0].legs[0];
-    let sharp_fair = closing_quote(
-        &nba,
-        &event.id,
-        event.commence_time,
-        Market::H2h,
-        &event.home_team,
-        None,
-        &leg.book,
-        Sport::Nba,
-        Some(&sharp),
-    )
-    .and_then(|q| q.fair)
-    .unwrap();
-    let consensus = closing_quote(
-        &nba,
-        &event.id,
-        event.commence_time,
-        Market::H2h,
-        &event.home_team,
-        None,
-        &leg.book,
-        Sport::Nba,
-        None,
-    )
-    .and_then(|q| q.fair)
-    .unwrap();
-    assert_ne!(sharp_fair, consensus);
     assert_eq!(stored.closing_fair.as_ref(), Some(&sharp_fair));
     let expected = basis_points(&clv(&leg.price_decimal, &sharp_fair));
     assert_eq!(stored.clv_bp, Some(expected));

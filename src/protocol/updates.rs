@@ -1,8 +1,9 @@
 //! Incremental item updates (`thread.item.updated`.`update`, spec §6.2) and applying them.
 //!
 //! [`ThreadItem::apply_update`] is what the client does with an update. The engine uses it to keep
-//! the pending state of items it streams (cancellation saves that state), the browser UI to render
-//! a stream, and tests to check that `done` equals what the updates built.
+//! the pending state of items it streams (cancellation saves that state), and tests to check that
+//! `done` equals what the updates built. The page applies the same updates to the JSON it reads
+//! (`ui::wire`), tested against this one.
 
 use std::fmt;
 

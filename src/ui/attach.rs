@@ -6,7 +6,7 @@
 //! anything else as a named chip.
 
 use super::account::AccountError;
-use crate::protocol::{Attachment, AttachmentKind};
+use super::wire::SentFile;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -232,7 +232,7 @@ fn delete_on_server(attachment_id: String) {
     leptos::task::spawn_local(async move {
         let request =
             ChatKitRequest::DeleteAttachment(DeleteAttachmentParams { attachment_id }.into());
-        if let Err(e) = super::chat::call_json::<serde_json::Value>(request).await {
+        if let Err(e) = super::chat::call_json(request).await {
             leptos::logging::warn!("could not delete a dropped attachment: {e}");
         }
     });
@@ -276,7 +276,8 @@ pub fn choose(attachments: Attachments, files: web_sys::FileList) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{Attachments, UploadState};
-    use crate::protocol::{Attachment, ChatKitRequest, CreateAttachmentParams};
+    use crate::protocol::{ChatKitRequest, CreateAttachmentParams};
+    use crate::ui::wire::str_at;
     use leptos::prelude::*;
     use std::cell::RefCell;
     use std::collections::HashMap;
@@ -317,16 +318,19 @@ mod browser {
                     }
                     .into(),
                 );
-                let created: Attachment = super::super::chat::call_json(request).await?;
+                let created = super::super::chat::call_json(request).await?;
+                let id = str_at(&created, "id").to_owned();
                 attachments.pending.update(|list| {
                     if let Some(p) = list.iter_mut().find(|p| p.key == key) {
-                        p.attachment_id = Some(created.id.clone());
+                        p.attachment_id = Some(id);
                     }
                 });
                 let url = created
-                    .upload_descriptor
-                    .map(|d| d.url)
-                    .ok_or("the server gave no upload link")?;
+                    .get("upload_descriptor")
+                    .and_then(|d| d.get("url"))
+                    .and_then(serde_json::Value::as_str)
+                    .ok_or("the server gave no upload link")?
+                    .to_owned();
                 send_bytes(&url, &file, attachments, key).await
             }
             .await;
@@ -467,7 +471,7 @@ fn pending_view(p: Pending, attachments: Attachments) -> impl IntoView {
 /// A sent attachment in its message: an image's thumbnail (a named chip if it cannot load), or
 /// a named chip. Names are text, links are the server's signed preview links.
 #[component]
-pub fn SentAttachment(attachment: Attachment) -> impl IntoView {
+pub fn SentAttachment(attachment: SentFile) -> impl IntoView {
     let name = attachment.name.clone();
     let broken = RwSignal::new(false);
     let chip = {
@@ -486,8 +490,8 @@ pub fn SentAttachment(attachment: Attachment) -> impl IntoView {
             }
         }
     };
-    match attachment.kind {
-        AttachmentKind::Image { preview_url } => view! {
+    match attachment.preview_url {
+        Some(preview_url) => view! {
             <Show when=move || !broken.get() fallback=chip.clone()>
                 <img data-attachment="image" src=preview_url.clone() alt=name.clone() loading="lazy"
                     class="max-h-48 max-w-full rounded-lg border border-slate-700 object-contain"
@@ -495,7 +499,7 @@ pub fn SentAttachment(attachment: Attachment) -> impl IntoView {
             </Show>
         }
         .into_any(),
-        AttachmentKind::File => chip().into_any(),
+        None => chip().into_any(),
     }
 }
 

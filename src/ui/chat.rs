@@ -7,14 +7,15 @@ use super::attach::Attachments;
 use super::door::{cancel_turn, chatkit_call, chatkit_stream};
 use super::feedback::thread_feedback;
 use super::transcript::{remember, EventLines, Transcript};
+use super::wire::{read_page, Event, Item, ThreadInfo};
 use crate::protocol::{
     Action, ActionConfig, AddUserMessageParams, ChatKitRequest, CreateThreadParams,
     CustomActionParams, FeedbackKind, FeedbackParams, HandledBy, ListItemsParams,
-    ListThreadsParams, Page, RetryAfterItemParams, SortOrder, SyncCustomActionResponse, Thread,
-    ThreadIdParams, ThreadItem, ThreadStreamEvent, UpdateThreadParams, UserMessageContent,
-    UserMessageInput,
+    ListThreadsParams, RetryAfterItemParams, SortOrder, ThreadIdParams, UpdateThreadParams,
+    UserMessageContent, UserMessageInput,
 };
 use leptos::prelude::*;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// How many threads one page of the list shows, and how many items an opened thread loads.
@@ -29,7 +30,7 @@ pub struct Chat {
     /// A turn is streaming: the composer waits, streamed widget actions are disabled.
     pub busy: RwSignal<bool>,
     /// The user's threads, newest first.
-    pub threads: RwSignal<Vec<Thread>>,
+    pub threads: RwSignal<Vec<ThreadInfo>>,
     /// The id to ask for the next page of threads after, while there is one.
     pub more_threads: RwSignal<Option<String>>,
     /// The phone's thread drawer is open.
@@ -160,7 +161,7 @@ impl Chat {
                 }
                 .into(),
             );
-            match call_json::<serde_json::Value>(request).await {
+            match call_json(request).await {
                 Ok(_) => self.feedback.update(|f| {
                     f.insert(item_id, kind);
                 }),
@@ -188,18 +189,19 @@ impl Chat {
                 }
                 .into(),
             );
-            match call_json::<Page<Thread>>(request).await {
+            match call_json(request).await {
                 Ok(page) => {
+                    let (data, after) = read_page(&page, ThreadInfo::read);
                     // Merged, never replaced: a thread this page created or renamed while the
                     // list was loading is newer than the server's copy in the answer.
                     self.threads.update(|list| {
-                        for thread in page.data {
+                        for thread in data {
                             if !list.iter().any(|t| t.id == thread.id) {
                                 list.push(thread);
                             }
                         }
                     });
-                    self.more_threads.set(page.after.filter(|_| page.has_more));
+                    self.more_threads.set(after);
                 }
                 Err(e) => self.fail(e),
             }
@@ -213,13 +215,14 @@ impl Chat {
         }
         self.drawer_open.set(false);
         leptos::task::spawn_local(async move {
-            let thread = match call_json::<Thread>(ChatKitRequest::GetThread(
+            let thread = match call_json(ChatKitRequest::GetThread(
                 ThreadIdParams {
                     thread_id: thread_id.clone(),
                 }
                 .into(),
             ))
             .await
+            .and_then(|t| ThreadInfo::read(&t).ok_or_else(|| "an unreadable thread".to_owned()))
             {
                 Ok(thread) => thread,
                 Err(e) => {
@@ -237,9 +240,9 @@ impl Chat {
                 }
                 .into(),
             );
-            match call_json::<Page<ThreadItem>>(request).await {
+            match call_json(request).await {
                 Ok(page) => {
-                    let mut items = page.data;
+                    let (mut items, _) = read_page(&page, |v| Item::read(v.clone()));
                     items.reverse();
                     show_thread_in_url(Some(&thread.id));
                     self.transcript.set(Transcript::opened(&thread, items));
@@ -263,7 +266,10 @@ impl Chat {
         leptos::task::spawn_local(async move {
             let request =
                 ChatKitRequest::UpdateThread(UpdateThreadParams { thread_id, title }.into());
-            match call_json::<Thread>(request).await {
+            let answer = call_json(request).await.and_then(|t| {
+                ThreadInfo::read(&t).ok_or_else(|| "an unreadable thread".to_owned())
+            });
+            match answer {
                 Ok(thread) => {
                     self.transcript.update(|t| {
                         if t.thread_id.as_deref() == Some(thread.id.as_str()) {
@@ -290,7 +296,7 @@ impl Chat {
                 }
                 .into(),
             );
-            match call_json::<serde_json::Value>(request).await {
+            match call_json(request).await {
                 Ok(_) => {
                     self.threads
                         .update(|list| list.retain(|t| t.id != thread_id));
@@ -338,12 +344,11 @@ pub fn run_action(config: ActionConfig, thread_id: String, item_id: String, chat
         return;
     }
     leptos::task::spawn_local(async move {
-        let parsed: Result<SyncCustomActionResponse, String> =
-            call_json(ChatKitRequest::SyncCustomAction(params.into())).await;
-        chat.transcript.update(|t| match parsed {
+        let answer = call_json(ChatKitRequest::SyncCustomAction(params.into())).await;
+        chat.transcript.update(|t| match answer {
             Ok(response) => {
                 t.error = None;
-                if let Some(item) = response.updated_item {
+                if let Some(item) = response.get("updated_item").cloned().and_then(Item::read) {
                     t.upsert(item);
                 }
             }
@@ -364,14 +369,12 @@ fn run_turn(request: ChatKitRequest, chat: Chat) {
     transcript.update(Transcript::start_turn);
     leptos::task::spawn_local(async move {
         use futures::StreamExt;
-        let apply = |line: &str| match serde_json::from_str::<ThreadStreamEvent>(line) {
+        let apply = |line: &str| match Event::read(line) {
             Ok(event) => {
-                if let ThreadStreamEvent::ThreadCreated { thread } = &event {
-                    show_thread_in_url(Some(&thread.id));
-                }
-                if let ThreadStreamEvent::ThreadCreated { thread }
-                | ThreadStreamEvent::ThreadUpdated { thread } = &event
-                {
+                if let Event::Thread { thread, created } = &event {
+                    if *created {
+                        show_thread_in_url(Some(&thread.id));
+                    }
                     threads.update(|list| remember(list, thread.clone()));
                 }
                 transcript.update(|t| t.apply(event))
@@ -402,10 +405,8 @@ fn run_turn(request: ChatKitRequest, chat: Chat) {
     });
 }
 
-/// A JSON request through the page's door, its answer parsed.
-pub async fn call_json<T: serde::de::DeserializeOwned>(
-    request: ChatKitRequest,
-) -> Result<T, String> {
+/// A JSON request through the page's door, its answer as JSON (read through `wire`).
+pub async fn call_json(request: ChatKitRequest) -> Result<Value, String> {
     let body = chatkit_call(request).await.map_err(|e| e.to_string())?;
     serde_json::from_str(&body).map_err(|e| e.to_string())
 }

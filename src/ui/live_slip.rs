@@ -12,7 +12,6 @@ use crate::domain::{
     price_parlay, validate_stake, BetLimits, BetValidationError, Cents, DecimalOdds, MoneyError,
     ParlayLeg, ParlayOptions,
 };
-use crate::protocol::WidgetRoot;
 use leptos::prelude::*;
 
 pub use crate::domain::slip_actions::LOCK_IN;
@@ -89,8 +88,8 @@ pub fn quote_as_typed(
 
 /// The exact leg prices a slip widget carries in its Lock It In payload; `None` for other
 /// widgets (or a slip whose prices cannot be read, which then shows the server's figures).
-pub fn slip_prices(widget: &WidgetRoot) -> Option<Vec<DecimalOdds>> {
-    SlipActionPayload::leg_prices(&widget.button_action(LOCK_IN)?.payload)
+pub fn slip_prices(widget: &serde_json::Value) -> Option<Vec<DecimalOdds>> {
+    SlipActionPayload::leg_prices(&super::wire::button_action(widget, LOCK_IN)?.payload)
 }
 
 /// A slip being edited: its prices, the stake as typed, and whether the bettor has typed
@@ -205,7 +204,9 @@ mod tests {
         let slip = sample_slip();
         let sizing = crate::betting::StakeSizing::new(crate::domain::KellySizing::default(), None);
         let widget = crate::widgets::parlay_slip(&slip, OddsFormat::American, &sizing);
-        let prices = slip_prices(&widget).expect("the slip's prices");
+        // As the page reads it: the JSON the server sends.
+        let prices =
+            slip_prices(&serde_json::to_value(&widget).unwrap()).expect("the slip's prices");
         let expected: Vec<DecimalOdds> = slip.legs.iter().map(|l| l.price.clone()).collect();
         assert_eq!(prices, expected);
         // Our pricing of the server's stake is the server's payout.

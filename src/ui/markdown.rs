@@ -2,6 +2,7 @@
 //! or injected. Raw HTML in the text shows as text, links open only for http(s) URLs, and
 //! images show their description. Prices follow the page's odds format.
 
+use super::element::element;
 use super::prices::priced_text;
 use leptos::prelude::*;
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -99,29 +100,50 @@ fn nodes_view(nodes: Vec<Node>) -> AnyView {
 fn node_view(node: Node) -> AnyView {
     match node {
         Node::Text(text) => priced_text(text),
-        Node::Code(code) => {
-            view! { <code class="rounded bg-slate-800 px-1 text-[0.9em]">{code}</code> }.into_any()
-        }
+        Node::Code(code) => element(
+            "code",
+            "rounded bg-slate-800 px-1 text-[0.9em]",
+            code.into_any(),
+        ),
         Node::LineBreak => view! { <br/> }.into_any(),
-        Node::Block(block, children) => {
+        Node::Block(Block::Link(href), children) => {
             let inner = nodes_view(children);
-            match block {
-                Block::Paragraph => view! { <p class="my-2">{inner}</p> }.into_any(),
-                Block::Heading => view! { <p class="my-2 font-semibold text-slate-50">{inner}</p> }.into_any(),
-                Block::Quote => view! { <blockquote class="my-2 border-l-2 border-slate-600 pl-3 text-slate-300">{inner}</blockquote> }.into_any(),
-                Block::Preformatted => view! { <pre class="my-2 overflow-x-auto rounded bg-slate-900 p-3 text-sm">{inner}</pre> }.into_any(),
-                Block::List { ordered: true } => view! { <ol class="my-2 list-decimal pl-6">{inner}</ol> }.into_any(),
-                Block::List { ordered: false } => view! { <ul class="my-2 list-disc pl-6">{inner}</ul> }.into_any(),
-                Block::Item => view! { <li>{inner}</li> }.into_any(),
-                Block::Emphasis => view! { <em>{inner}</em> }.into_any(),
-                Block::Strong => view! { <strong class="font-semibold text-slate-50">{inner}</strong> }.into_any(),
-                Block::Strikethrough => view! { <s>{inner}</s> }.into_any(),
-                Block::Link(href) => view! {
-                    <a href=href target="_blank" rel="noopener noreferrer nofollow" class="text-emerald-300 underline">{inner}</a>
-                }
-                .into_any(),
-                Block::Plain => inner,
+            view! {
+                <a href=href target="_blank" rel="noopener noreferrer nofollow" class="text-emerald-300 underline">{inner}</a>
             }
+            .into_any()
+        }
+        Node::Block(Block::Plain, children) => nodes_view(children),
+        Node::Block(block, children) => {
+            let (tag, class) = block.element();
+            element(tag, class, nodes_view(children))
+        }
+    }
+}
+
+impl Block {
+    /// The element and classes a block is drawn with (links and plain runs are not elements
+    /// of their own kind).
+    fn element(&self) -> (&'static str, &'static str) {
+        match self {
+            Block::Paragraph => ("p", "my-2"),
+            Block::Heading => ("p", "my-2 font-semibold text-slate-50"),
+            Block::Quote => (
+                "blockquote",
+                "my-2 border-l-2 border-slate-600 pl-3 text-slate-300",
+            ),
+            Block::Preformatted => (
+                "pre",
+                "my-2 overflow-x-auto rounded bg-slate-900 p-3 text-sm",
+            ),
+            Block::List { ordered: true } => ("ol", "my-2 list-decimal pl-6"),
+            Block::List { ordered: false } => ("ul", "my-2 list-disc pl-6"),
+            Block::Item => ("li", ""),
+            Block::Emphasis => ("em", ""),
+            Block::Strong => ("strong", "font-semibold text-slate-50"),
+            Block::Strikethrough => ("s", ""),
+            Block::Link(_) => ("a", ""),
+            Block::Plain => ("span", ""),
         }
     }
 }

@@ -9,6 +9,7 @@ mod composer;
 #[cfg(feature = "ssr")]
 mod csp;
 mod door;
+mod element;
 mod feedback;
 mod header;
 mod live_slip;
@@ -18,6 +19,7 @@ mod prices;
 mod threads;
 pub mod transcript;
 mod widget_view;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub use door::UiBackend;

@@ -12,7 +12,7 @@ use super::markdown::MarkdownText;
 use super::threads::ThreadPanel;
 use super::transcript::Shown;
 use super::widget_view::{HouseRules, TurnRunning, WidgetActions, WidgetView};
-use crate::protocol::{ActionConfig, FeedbackKind, ThreadItem};
+use crate::protocol::{ActionConfig, FeedbackKind, ItemKind};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -183,42 +183,43 @@ fn PromptChips(busy: RwSignal<bool>, on_pick: Callback<String>) -> impl IntoView
 
 /// One transcript item: user and assistant messages as text, widgets through the renderer.
 fn item_view(shown: Shown, chat: Chat) -> AnyView {
-    match shown.item {
-        ThreadItem::UserMessage(message) => {
-            let text = message.text();
-            let attachments = message.attachments;
-            view! {
-                <div class="flex flex-col items-end gap-2" data-item="user_message">
-                    {(!attachments.is_empty()).then(|| view! {
-                        <div class="flex max-w-[85%] flex-wrap justify-end gap-2" data-attachments="">
-                            {attachments.into_iter().map(|a| view! { <SentAttachment attachment=a/> }).collect_view()}
-                        </div>
-                    })}
-                    {(!text.is_empty()).then(|| view! {
-                        <p class="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-emerald-800/60 px-4 py-2 text-slate-50">{text}</p>
-                    })}
-                </div>
-            }
-            .into_any()
+    let item = shown.item;
+    if item.is(ItemKind::UserMessage) {
+        let text = item.text();
+        let attachments = item.attachments();
+        return view! {
+            <div class="flex flex-col items-end gap-2" data-item="user_message">
+                {(!attachments.is_empty()).then(|| view! {
+                    <div class="flex max-w-[85%] flex-wrap justify-end gap-2" data-attachments="">
+                        {attachments.into_iter().map(|a| view! { <SentAttachment attachment=a/> }).collect_view()}
+                    </div>
+                })}
+                {(!text.is_empty()).then(|| view! {
+                    <p class="max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-emerald-800/60 px-4 py-2 text-slate-50">{text}</p>
+                })}
+            </div>
         }
-        ThreadItem::AssistantMessage(message) => {
-            let id = message.id.clone();
-            let text = message.text();
-            view! {
-                <div class="min-w-0 break-words text-slate-100" data-item="assistant_message">
-                    <MarkdownText text=text.clone()/>
-                    <AnswerTools chat item_id=id text/>
-                </div>
-            }
-            .into_any()
+        .into_any();
+    }
+    if item.is(ItemKind::AssistantMessage) {
+        let id = item.id().to_owned();
+        let text = item.text();
+        return view! {
+            <div class="min-w-0 break-words text-slate-100" data-item="assistant_message">
+                <MarkdownText text=text.clone()/>
+                <AnswerTools chat item_id=id text/>
+            </div>
         }
-        ThreadItem::Widget(widget) => {
-            let item_id = widget.id.clone();
-            let thread_id = widget.thread_id.clone();
+        .into_any();
+    }
+    match item.widget() {
+        Some(widget) if item.is(ItemKind::Widget) => {
+            let item_id = item.id().to_owned();
+            let thread_id = item.thread_id().to_owned();
             provide_context(WidgetActions(Callback::new(move |config: ActionConfig| {
                 run_action(config, thread_id.clone(), item_id.clone(), chat)
             })));
-            view! { <div class="min-w-0" data-item="widget"><WidgetView widget=widget.widget/></div> }.into_any()
+            view! { <div class="min-w-0" data-item="widget"><WidgetView widget=widget.clone()/></div> }.into_any()
         }
         _ => ().into_any(),
     }

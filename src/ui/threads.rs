@@ -3,7 +3,7 @@
 //! and deletes after a confirm; "Load more" pages past the first threads.
 
 use super::chat::Chat;
-use crate::protocol::Thread;
+use super::wire::ThreadInfo;
 use leptos::prelude::*;
 
 #[component]
@@ -71,7 +71,7 @@ enum RowMode {
 }
 
 #[component]
-fn ThreadRow(thread: Thread, chat: Chat) -> impl IntoView {
+fn ThreadRow(thread: ThreadInfo, chat: Chat) -> impl IntoView {
     let mode = RwSignal::new(RowMode::Shown);
     let id = StoredValue::new(thread.id.clone());
     let title = thread

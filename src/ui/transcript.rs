@@ -1,14 +1,15 @@
 //! What the page shows of a thread, kept in step with ChatKit stream events exactly as a
-//! ChatKit client would (the same `apply_update` the server uses), and the framing of events
-//! on the page's door (one JSON object per line). Pure: tested natively.
+//! ChatKit client would, and the framing of events on the page's door (one JSON object per
+//! line). Items are read through [`wire`](super::wire) (the page's reading of the JSON), whose
+//! updates match the server's `apply_update` (tested). Pure: tested natively.
 
-use crate::protocol::{ErrorCode, ErrorEvent, Thread, ThreadItem, ThreadStreamEvent};
+use super::wire::{Event, Item, ThreadInfo};
 
 /// An item as shown, with the revision it was last changed at (views re-render by it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shown {
     pub revision: u64,
-    pub item: ThreadItem,
+    pub item: Item,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -26,35 +27,32 @@ pub struct Transcript {
 
 impl Transcript {
     /// Follows one event of a turn.
-    pub fn apply(&mut self, event: ThreadStreamEvent) {
-        use ThreadStreamEvent as E;
+    pub fn apply(&mut self, event: Event) {
         match event {
-            E::ThreadCreated { thread } | E::ThreadUpdated { thread } => {
+            Event::Thread { thread, .. } => {
                 self.thread_id = Some(thread.id);
                 self.title = thread.title;
             }
-            E::ItemAdded { item } | E::ItemDone { item } | E::ItemReplaced { item } => {
-                self.upsert(item)
-            }
-            E::ItemUpdated { item_id, update } => {
+            Event::Item(item) => self.upsert(item),
+            Event::ItemUpdated { item_id, update } => {
                 self.revision += 1;
                 if let Some(shown) = self.items.iter_mut().find(|s| s.item.id() == item_id) {
                     // An update that does not apply leaves the item as it was; `done` follows.
-                    if shown.item.apply_update(&update).is_ok() {
-                        shown.revision = self.revision;
+                    match shown.item.apply_update(&update) {
+                        Ok(()) => shown.revision = self.revision,
+                        Err(e) => leptos::logging::warn!("update not applied: {e}"),
                     }
                 }
             }
-            E::ItemRemoved { item_id } => self.items.retain(|s| s.item.id() != item_id),
-            E::ProgressUpdate { text, .. } => self.progress = Some(text),
-            E::Notice { message, .. } => self.progress = Some(message),
-            E::Error(error) => self.error = Some(error_text(&error)),
-            E::StreamOptions { .. } | E::ClientEffect { .. } => {}
+            Event::ItemRemoved(item_id) => self.items.retain(|s| s.item.id() != item_id),
+            Event::Status(text) => self.progress = Some(text),
+            Event::Error(text) => self.error = Some(text),
+            Event::Other => {}
         }
     }
 
     /// Replaces the item with the same id, or appends it.
-    pub fn upsert(&mut self, item: ThreadItem) {
+    pub fn upsert(&mut self, item: Item) {
         if item.is_hidden() {
             return;
         }
@@ -74,7 +72,7 @@ impl Transcript {
     }
 
     /// A stored thread opened again, its visible items oldest first.
-    pub fn opened(thread: &Thread, items: Vec<ThreadItem>) -> Self {
+    pub fn opened(thread: &ThreadInfo, items: Vec<Item>) -> Self {
         let mut transcript = Transcript {
             thread_id: Some(thread.id.clone()),
             title: thread.title.clone(),
@@ -89,7 +87,7 @@ impl Transcript {
         self.items
             .iter()
             .rev()
-            .find(|s| matches!(s.item, ThreadItem::UserMessage(_)))
+            .find(|s| s.item.is(crate::protocol::ItemKind::UserMessage))
             .map(|s| s.item.id())
     }
 
@@ -119,17 +117,9 @@ impl Transcript {
 }
 
 /// Keeps the thread list newest first: a created or renamed thread moves to the top.
-pub fn remember(threads: &mut Vec<Thread>, thread: Thread) {
+pub fn remember(threads: &mut Vec<ThreadInfo>, thread: ThreadInfo) {
     threads.retain(|t| t.id != thread.id);
     threads.insert(0, thread);
-}
-
-/// What the user reads for an `error` event.
-pub fn error_text(error: &ErrorEvent) -> String {
-    match (&error.code, &error.message) {
-        (ErrorCode::Custom, Some(message)) => message.clone(),
-        _ => "Something went wrong while answering. Please try again.".into(),
-    }
 }
 
 /// Splits the door's text stream into event lines; chunks may cut lines anywhere.
@@ -165,8 +155,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn event(value: serde_json::Value) -> ThreadStreamEvent {
-        serde_json::from_value(value).unwrap()
+    fn event(value: serde_json::Value) -> Event {
+        Event::read(&value.to_string()).unwrap()
+    }
+
+    fn items(value: serde_json::Value) -> Vec<Item> {
+        let serde_json::Value::Array(list) = value else {
+            panic!("a list")
+        };
+        list.into_iter().map(|v| Item::read(v).unwrap()).collect()
     }
 
     const T: &str = "2026-11-25T20:00:00Z";
@@ -193,10 +190,7 @@ mod tests {
             ));
         }
         assert_eq!(transcript.thread_id.as_deref(), Some("thr_1"));
-        match &transcript.items[0].item {
-            ThreadItem::AssistantMessage(m) => assert_eq!(m.text(), "Lakers -3.5"),
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(transcript.items[0].item.text(), "Lakers -3.5");
         assert!(
             transcript.items[0].revision > 1,
             "updates bump the revision"
@@ -230,8 +224,8 @@ mod tests {
         assert!(transcript.error.unwrap().contains("try again"));
     }
 
-    fn thread(id: &str, title: &str) -> Thread {
-        serde_json::from_value(json!({"id": id, "title": title, "created_at": T,
+    fn thread(id: &str, title: &str) -> ThreadInfo {
+        ThreadInfo::read(&json!({"id": id, "title": title, "created_at": T,
             "status": {"type": "active"}, "metadata": {}, "items": {"data": [], "has_more": false}}))
         .unwrap()
     }
@@ -244,14 +238,13 @@ mod tests {
         let listed: Vec<_> = threads.iter().map(|t| t.title.clone().unwrap()).collect();
         assert_eq!(listed, ["three", "two, renamed", "one"]);
 
-        let items: Vec<ThreadItem> = serde_json::from_value(json!([
+        let items = items(json!([
             {"type": "user_message", "id": "msg_1", "thread_id": "thr_1", "created_at": T,
              "content": [{"type": "input_text", "text": "hi"}], "attachments": [],
              "inference_options": {}},
             {"type": "hidden_context_item", "id": "hid_1", "thread_id": "thr_1",
              "created_at": T, "content": "model only"}
-        ]))
-        .unwrap();
+        ]));
         let reopened = Transcript::opened(&threads[2], items);
         assert_eq!(reopened.thread_id.as_deref(), Some("thr_1"));
         assert_eq!(reopened.title.as_deref(), Some("one"));
@@ -260,7 +253,7 @@ mod tests {
 
     #[test]
     fn retry_runs_the_last_user_message_again_and_forgets_what_followed() {
-        let items: Vec<ThreadItem> = serde_json::from_value(json!([
+        let items = items(json!([
             {"type": "user_message", "id": "msg_1", "thread_id": "thr_1", "created_at": T,
              "content": [{"type": "input_text", "text": "one"}], "attachments": [],
              "inference_options": {}},
@@ -271,8 +264,7 @@ mod tests {
              "inference_options": {}},
             {"type": "assistant_message", "id": "msg_4", "thread_id": "thr_1", "created_at": T,
              "content": []}
-        ]))
-        .unwrap();
+        ]));
         let mut transcript = Transcript::opened(&thread("thr_1", "t"), items);
         assert!(!transcript.can_retry(), "nothing failed");
         transcript.error = Some("the stream broke".into());

@@ -1,17 +1,15 @@
-//! Renders a widget tree (spec §13) as Leptos views. Every string from a widget is rendered as
-//! text, never as HTML. Actions go to the `WidgetActions` callback the transcript provides for
+//! Renders a widget tree (spec §13), read as JSON (`wire`), as Leptos views. Every string from a
+//! widget is rendered as text, never as HTML; a component the page does not draw shows its name. Actions go to the `WidgetActions` callback the transcript provides for
 //! each widget item; inside a `Form` (or a card with `asForm`) they carry the form's values
 //! (spec §10.2).
 
 use super::account::HouseStakeRules;
+use super::element::element;
 use super::live_slip::{self, LiveSlip};
 use super::markdown::MarkdownText;
 use super::prices::{has_price, priced_text, show_prices, ChosenOddsFormat};
-use crate::protocol::widgets::{
-    Badge, BadgeColor, Button, ButtonColor, ButtonStyle, Chart, ListViewItem, Scalar, Series,
-    TableRow, XAxis,
-};
-use crate::protocol::{ActionConfig, WidgetComponent, WidgetRoot};
+use super::wire::{action_at, children, flag, opt_str, str_at};
+use crate::protocol::ActionConfig;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -107,34 +105,36 @@ pub fn merge_form_values(payload: Value, values: &Map<String, Value>) -> Value {
 }
 
 #[component]
-pub fn WidgetView(widget: WidgetRoot) -> impl IntoView {
+pub fn WidgetView(widget: Value) -> impl IntoView {
     // A parlay slip computes its payout as the bettor types (its rows and fields below).
     if let Some(prices) = live_slip::slip_prices(&widget) {
         let rules = use_context::<HouseRules>().map_or_else(|| Signal::derive(|| None), |r| r.0);
         provide_context(LiveSlip::new(prices, rules));
     }
-    match widget {
-        WidgetRoot::Card(card) => {
-            let as_form = card.as_form == Some(true);
+    let status = widget.get("status").and_then(|s| opt_str(s, "text"));
+    match str_at(&widget, "type") {
+        "Card" => {
+            let as_form = flag(&widget, "asForm");
             // Rendered inside the form scope when the card is a form, so its fields join it.
             let card_view = move || {
                 let trigger = Trigger::here();
-                let status = card.status.as_ref().map(|s| s.text.clone());
-                let footer = [card.confirm.clone(), card.cancel.clone()]
+                let footer = ["confirm", "cancel"]
                     .into_iter()
-                    .flatten()
-                    .map(|footer| {
-                        let action = footer.action;
+                    .filter_map(|key| {
+                        let footer = widget.get(key)?;
+                        Some((opt_str(footer, "label").unwrap_or_default(), action_at(footer, "action")?))
+                    })
+                    .map(|(label, action)| {
                         view! {
                             <button type="button" class="rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-600"
-                                on:click=move |_| trigger.fire(&action)>{footer.label}</button>
+                                on:click=move |_| trigger.fire(&action)>{label}</button>
                         }
                     })
                     .collect_view();
                 view! {
                     <div class="widget-card space-y-2 rounded-xl border border-slate-700 bg-slate-900 p-4" data-widget="Card">
-                        {status.map(|s| view! { <p class="text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
-                        {children_view(card.children.clone())}
+                        {status.clone().map(|s| view! { <p class="text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
+                        {children_view(children(&widget))}
                         <div class="flex gap-2">{footer}</div>
                     </div>
                 }
@@ -145,18 +145,15 @@ pub fn WidgetView(widget: WidgetRoot) -> impl IntoView {
                 card_view().into_any()
             }
         }
-        WidgetRoot::ListView(list) => {
-            let status = list.status.as_ref().map(|s| s.text.clone());
-            view! {
-                <div class="widget-list rounded-xl border border-slate-700 bg-slate-900 p-2" data-widget="ListView">
-                    {status.map(|s| view! { <p class="px-2 text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
-                    {list.children.into_iter().map(list_item_view).collect_view()}
-                </div>
-            }
-            .into_any()
+        "ListView" => view! {
+            <div class="widget-list rounded-xl border border-slate-700 bg-slate-900 p-2" data-widget="ListView">
+                {status.map(|s| view! { <p class="px-2 text-xs font-medium uppercase tracking-wide text-slate-400">{s}</p> })}
+                {children(&widget).into_iter().map(list_item_view).collect_view()}
+            </div>
         }
-        WidgetRoot::Basic(basic) => view! {
-            <div class="flex flex-col gap-2" data-widget="Basic">{children_view(basic.children)}</div>
+        .into_any(),
+        _ => view! {
+            <div class="flex flex-col gap-2" data-widget="Basic">{children_view(children(&widget))}</div>
         }
         .into_any(),
     }
@@ -169,7 +166,7 @@ fn FormBox(children: Children) -> impl IntoView {
     children()
 }
 
-fn children_view(children: Vec<WidgetComponent>) -> AnyView {
+fn children_view(children: Vec<Value>) -> AnyView {
     children
         .into_iter()
         .map(component_view)
@@ -177,70 +174,89 @@ fn children_view(children: Vec<WidgetComponent>) -> AnyView {
         .into_any()
 }
 
-fn list_item_view(item: ListViewItem) -> AnyView {
+fn list_item_view(item: Value) -> AnyView {
     let trigger = Trigger::here();
-    let action = item.on_click_action.clone();
+    let action = action_at(&item, "onClickAction");
     let clickable = action.is_some();
     view! {
         <div class="flex items-center gap-2 rounded-lg px-2 py-1.5"
             class:cursor-pointer=clickable class:hover:bg-slate-800=clickable
             on:click=move |_| if let Some(a) = &action { trigger.fire(a) }>
-            {children_view(item.children)}
+            {children_view(children(&item))}
         </div>
     }
     .into_any()
 }
 
-fn component_view(component: WidgetComponent) -> AnyView {
-    use WidgetComponent as C;
-    match component {
-        C::Box(b) => view! { <div class="flex flex-col gap-2">{children_view(b.children)}</div> }.into_any(),
-        C::Row(r) => match use_context::<LiveSlip>().and_then(|live| live_row(live, &r.children)) {
-            Some(live) => live,
-            None => view! { <div class="flex min-w-0 flex-wrap items-center gap-2">{children_view(r.children)}</div> }.into_any(),
-        },
-        C::Col(c) => {
-            let grow = c.flex.is_some();
-            view! { <div class="flex min-w-0 flex-col gap-0.5" class:flex-1=grow>{children_view(c.children)}</div> }.into_any()
+/// A component's `value` prop (its text).
+fn value_of(node: &Value) -> String {
+    str_at(node, "value").to_owned()
+}
+
+fn component_view(node: Value) -> AnyView {
+    match str_at(&node, "type") {
+        "Box" => element("div", "flex flex-col gap-2", children_view(children(&node))),
+        "Row" => {
+            let kids = children(&node);
+            match use_context::<LiveSlip>().and_then(|live| live_row(live, &kids)) {
+                Some(live) => live,
+                None => element("div", "flex min-w-0 flex-wrap items-center gap-2", children_view(kids)),
+            }
         }
-        C::Form(form) => view! { <FormBox>{form_view(form)}</FormBox> }.into_any(),
-        C::ListViewItem(item) => list_item_view(item),
-        C::Spacer(_) => view! { <div class="flex-1"></div> }.into_any(),
-        C::Divider(_) => view! { <hr class="border-slate-700"/> }.into_any(),
-        C::Transition(t) => component_view(*t.children),
-        C::Text(t) => {
-            let bold = t.weight.is_some();
-            view! { <p class="whitespace-pre-wrap text-sm text-slate-100" class:font-semibold=bold>{priced_text(t.value)}</p> }.into_any()
+        "Col" => {
+            let class = if node.get("flex").is_some_and(|f| !f.is_null()) {
+                "flex min-w-0 flex-col gap-0.5 flex-1"
+            } else {
+                "flex min-w-0 flex-col gap-0.5"
+            };
+            element("div", class, children_view(children(&node)))
         }
-        C::Title(t) => view! { <h3 class="text-base font-semibold text-slate-50">{priced_text(t.value)}</h3> }.into_any(),
-        C::Caption(c) => match use_context::<LiveSlip>().filter(|_| c.value.starts_with(live_slip::PROFIT_PREFIX)) {
-            Some(live) => live_profit(live, c.value),
-            None => view! { <p class="text-xs text-slate-400">{priced_text(c.value)}</p> }.into_any(),
-        },
-        C::Markdown(m) => view! { <div class="text-sm text-slate-100"><MarkdownText text=m.value/></div> }.into_any(),
-        C::Badge(b) => badge_view(b),
-        C::Icon(_) => ().into_any(),
-        C::Image(image) => {
-            let alt = image.alt.clone().unwrap_or_default();
-            view! { <span class="text-xs text-slate-400">{alt}</span> }.into_any()
+        "Form" => view! { <FormBox>{form_view(node)}</FormBox> }.into_any(),
+        "ListViewItem" => list_item_view(node),
+        "Spacer" => element("div", "flex-1", ().into_any()),
+        "Divider" => view! { <hr class="border-slate-700"/> }.into_any(),
+        "Transition" => children_view(children(&node)),
+        "Text" => {
+            let class = if node.get("weight").is_some_and(|w| !w.is_null()) {
+                "whitespace-pre-wrap text-sm text-slate-100 font-semibold"
+            } else {
+                "whitespace-pre-wrap text-sm text-slate-100"
+            };
+            element("p", class, priced_text(value_of(&node)))
         }
-        C::Chart(chart) => chart_view(chart),
+        "Title" => element("h3", "text-base font-semibold text-slate-50", priced_text(value_of(&node))),
+        "Caption" => {
+            let value = value_of(&node);
+            match use_context::<LiveSlip>().filter(|_| value.starts_with(live_slip::PROFIT_PREFIX)) {
+                Some(live) => live_profit(live, value),
+                None => element("p", "text-xs text-slate-400", priced_text(value)),
+            }
+        }
+        "Markdown" => view! { <div class="text-sm text-slate-100"><MarkdownText text=value_of(&node)/></div> }.into_any(),
+        "Badge" => badge_view(&node),
+        "Icon" => ().into_any(),
+        "Image" => {
+            let alt = opt_str(&node, "alt").unwrap_or_default();
+            element("span", "text-xs text-slate-400", alt.into_any())
+        }
+        "Chart" => chart_view(&node),
         // Wide tables scroll inside their card, never the page (phones); the scroller takes
         // keyboard focus so arrow keys can scroll it too.
-        C::Table(table) => view! {
+        "Table" => view! {
             <div class="max-w-full overflow-x-auto" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
                 <table class="w-full text-left text-sm" data-widget="Table">
-                    <tbody>{table.children.into_iter().map(table_row_view).collect_view()}</tbody>
+                    <tbody>{children(&node).into_iter().map(table_row_view).collect_view()}</tbody>
                 </table>
             </div>
         }
         .into_any(),
-        C::TableRow(row) => table_row_view(row),
-        C::TableCell(cell) => view! { <div>{children_view(cell.children)}</div> }.into_any(),
-        C::Button(button) => button_view(button),
-        C::Input(input) => {
-            let name = input.name.clone();
-            let initial = input.default_value.clone().unwrap_or_default();
+        "Table.Row" => table_row_view(node),
+        "Table.Cell" => element("div", "", children_view(children(&node))),
+        "Button" => button_view(&node),
+        "Input" => {
+            let name = str_at(&node, "name").to_owned();
+            let initial = opt_str(&node, "defaultValue").unwrap_or_default();
+            let placeholder = opt_str(&node, "placeholder");
             let scope = use_context::<FormScope>();
             if let Some(FormScope(values)) = scope {
                 values.update(|v| {
@@ -249,11 +265,11 @@ fn component_view(component: WidgetComponent) -> AnyView {
             }
             let live = use_context::<LiveSlip>().filter(|_| name == live_slip::STAKE_FIELD);
             if let Some(live) = live {
-                return stake_input(live, scope, initial, input.placeholder.clone());
+                return stake_input(live, scope, initial, placeholder);
             }
             view! {
                 <input class="w-28 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-sm text-slate-100"
-                    name=name.clone() value=initial placeholder=input.placeholder.clone().unwrap_or_default()
+                    name=name.clone() value=initial placeholder=placeholder.unwrap_or_default()
                     aria-label=name.clone()
                     on:input=move |ev| if let Some(FormScope(values)) = scope {
                         let value = event_target_value(&ev);
@@ -262,21 +278,20 @@ fn component_view(component: WidgetComponent) -> AnyView {
             }
             .into_any()
         }
-        C::Label(label) => view! { <label class="text-sm text-slate-300">{label.value}</label> }.into_any(),
+        "Label" => element("label", "text-sm text-slate-300", value_of(&node).into_any()),
         // Controls the app's widgets do not use yet are shown by name, never silently dropped.
         other => {
-            let name = other.type_name();
-            view! { <span class="text-xs text-slate-400">{name}</span> }.into_any()
+            element("span", "text-xs text-slate-400", other.to_owned().into_any())
         }
     }
 }
 
 /// A form's body, rendered inside its `FormBox` so submit and controls share its values.
-fn form_view(form: crate::protocol::widgets::Form) -> AnyView {
+fn form_view(form: Value) -> AnyView {
     let trigger = Trigger::here();
     let submit = FormSubmit {
         trigger,
-        action: StoredValue::new(form.on_submit_action.clone()),
+        action: StoredValue::new(action_at(&form, "onSubmitAction")),
     };
     provide_context(submit);
     let live = use_context::<LiveSlip>();
@@ -287,7 +302,7 @@ fn form_view(form: crate::protocol::widgets::Form) -> AnyView {
             if live.is_none_or(|l| l.quote.with_untracked(Result::is_ok)) {
                 submit.fire();
             }
-        }>{children_view(form.children)}</form>
+        }>{children_view(children(&form))}</form>
     }
     .into_any()
 }
@@ -348,11 +363,10 @@ fn next_id() -> u64 {
 
 /// The slip's payout and combined-odds rows, computed live once the bettor types; until then
 /// the server's figures (checked against ours).
-fn live_row(live: LiveSlip, children: &[WidgetComponent]) -> Option<AnyView> {
-    let (label, value) = match children {
-        [WidgetComponent::Text(label), WidgetComponent::Spacer(_), WidgetComponent::Text(value)] => {
-            (label.value.clone(), value.value.clone())
-        }
+fn live_row(live: LiveSlip, children: &[Value]) -> Option<AnyView> {
+    let kinds: Vec<&str> = children.iter().map(|c| str_at(c, "type")).collect();
+    let (label, value) = match (kinds.as_slice(), children) {
+        (["Text", "Spacer", "Text"], [label, _, value]) => (value_of(label), value_of(value)),
         _ => return None,
     };
     let format = use_context::<ChosenOddsFormat>();
@@ -424,51 +438,43 @@ fn live_profit(live: LiveSlip, server: String) -> AnyView {
     view! { <p class="text-xs text-slate-400" data-live="profit">{text}</p> }.into_any()
 }
 
-fn table_row_view(row: TableRow) -> AnyView {
-    let header = row.header == Some(true);
+fn table_row_view(row: Value) -> AnyView {
+    let header = flag(&row, "header");
     view! {
         <tr class="border-b border-slate-800" class:text-slate-400=header class:text-xs=header>
-            {row.children.into_iter().map(|cell| view! { <td class="px-2 py-1">{children_view(cell.children)}</td> }).collect_view()}
+            {children(&row).into_iter().map(|cell| element("td", "px-2 py-1", children_view(children(&cell)))).collect_view()}
         </tr>
     }
     .into_any()
 }
 
-fn badge_view(badge: Badge) -> AnyView {
-    let class = match badge.color {
-        Some(BadgeColor::Success) => {
-            "rounded-full bg-emerald-900/70 px-2 py-0.5 text-xs text-emerald-200"
-        }
-        Some(BadgeColor::Danger) => "rounded-full bg-red-900/70 px-2 py-0.5 text-xs text-red-200",
-        Some(BadgeColor::Warning) => {
-            "rounded-full bg-amber-900/70 px-2 py-0.5 text-xs text-amber-200"
-        }
-        Some(BadgeColor::Info) => "rounded-full bg-sky-900/70 px-2 py-0.5 text-xs text-sky-200",
-        Some(BadgeColor::Discovery) => {
-            "rounded-full bg-violet-900/70 px-2 py-0.5 text-xs text-violet-200"
-        }
-        Some(BadgeColor::Secondary) | None => {
-            "rounded-full bg-slate-800 px-2 py-0.5 text-xs text-slate-200"
-        }
+fn badge_view(badge: &Value) -> AnyView {
+    let class = match str_at(badge, "color") {
+        "success" => "rounded-full bg-emerald-900/70 px-2 py-0.5 text-xs text-emerald-200",
+        "danger" => "rounded-full bg-red-900/70 px-2 py-0.5 text-xs text-red-200",
+        "warning" => "rounded-full bg-amber-900/70 px-2 py-0.5 text-xs text-amber-200",
+        "info" => "rounded-full bg-sky-900/70 px-2 py-0.5 text-xs text-sky-200",
+        "discovery" => "rounded-full bg-violet-900/70 px-2 py-0.5 text-xs text-violet-200",
+        _ => "rounded-full bg-slate-800 px-2 py-0.5 text-xs text-slate-200",
     };
-    view! { <span class=class>{badge.label}</span> }.into_any()
+    element("span", class, str_at(badge, "label").to_owned().into_any())
 }
 
-fn button_view(button: Button) -> AnyView {
-    let class = match (button.color, button.style) {
-        (Some(ButtonColor::Success), _) => "rounded-md bg-emerald-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-emerald-600",
-        (Some(ButtonColor::Danger), _) => "rounded-md bg-red-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-red-600",
-        (Some(ButtonColor::Secondary), _) | (_, Some(ButtonStyle::Secondary)) => {
+fn button_view(button: &Value) -> AnyView {
+    let class = match (str_at(button, "color"), str_at(button, "style")) {
+        ("success", _) => "rounded-md bg-emerald-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-emerald-600",
+        ("danger", _) => "rounded-md bg-red-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-red-600",
+        ("secondary", _) | (_, "secondary") => {
             "rounded-md border border-slate-600 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 text-slate-200 hover:bg-slate-800"
         }
         _ => "rounded-md bg-sky-700 px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50 font-medium text-white hover:bg-sky-600",
     };
     let trigger = Trigger::here();
-    let label = button.label.clone().unwrap_or_default();
-    let submit = button.submit == Some(true);
-    let action = button.on_click_action.clone();
-    let block = button.block == Some(true);
-    let disabled = button.disabled == Some(true);
+    let label = opt_str(button, "label").unwrap_or_default();
+    let submit = flag(button, "submit");
+    let action = action_at(button, "onClickAction");
+    let block = flag(button, "block");
+    let disabled = flag(button, "disabled");
     // A streamed action (Lock It In) runs as a turn: while any turn runs it cannot be sent,
     // and the button that sent it says it is working.
     let streamed = action.as_ref().is_some_and(ActionConfig::is_streaming);
@@ -510,44 +516,47 @@ fn button_view(button: Button) -> AnyView {
     .into_any()
 }
 
-fn number(value: Option<&Scalar>) -> Option<f64> {
+/// A chart value: a number, or a string that reads as one.
+fn number(value: Option<&Value>) -> Option<f64> {
     match value? {
-        Scalar::Int(i) => Some(*i as f64),
-        Scalar::Float(f) => Some(*f),
-        Scalar::Css(s) => s.parse().ok(),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
     }
 }
 
 /// A small SVG chart: bars for bar series, a polyline for line and area series.
-fn chart_view(chart: Chart) -> AnyView {
+fn chart_view(chart: &Value) -> AnyView {
     const W: f64 = 320.0;
     const H: f64 = 120.0;
-    let x_key = match &chart.x_axis {
-        XAxis::Key(key) => key.clone(),
-        XAxis::Config(config) => config.data_key.clone(),
+    // `xAxis` is a data key, or a config with one.
+    let x_key = match chart.get("xAxis") {
+        Some(Value::String(key)) => key.clone(),
+        Some(config) => str_at(config, "dataKey").to_owned(),
+        None => String::new(),
     };
-    let keys: Vec<(String, bool)> = chart
-        .series
-        .iter()
-        .map(|s| match s {
-            Series::Bar(b) => (b.data_key.clone(), true),
-            Series::Area(a) => (a.data_key.clone(), false),
-            Series::Line(l) => (l.data_key.clone(), false),
-        })
-        .collect();
-    let max = chart
-        .data
+    let keys: Vec<(String, bool)> = match chart.get("series") {
+        Some(Value::Array(series)) => series
+            .iter()
+            .map(|s| (str_at(s, "dataKey").to_owned(), str_at(s, "type") == "bar"))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let data: Vec<Value> = match chart.get("data") {
+        Some(Value::Array(rows)) => rows.clone(),
+        _ => Vec::new(),
+    };
+    let max = data
         .iter()
         .flat_map(|row| keys.iter().filter_map(|(k, _)| number(row.get(k))))
         .fold(0.0_f64, f64::max)
         .max(1e-9);
-    let n = chart.data.len().max(1) as f64;
+    let n = data.len().max(1) as f64;
     let step = W / n;
     let shapes = keys
         .iter()
         .map(|(key, bars)| {
-            let points: Vec<(f64, f64)> = chart
-                .data
+            let points: Vec<(f64, f64)> = data
                 .iter()
                 .enumerate()
                 .map(|(i, row)| {
@@ -571,15 +580,11 @@ fn chart_view(chart: Chart) -> AnyView {
             }
         })
         .collect_view();
-    let labels = chart
-        .data
+    let labels = data
         .iter()
         .map(|row| match row.get(&x_key) {
-            Some(Scalar::Css(s)) => s.clone(),
-            Some(other) => number(Some(other))
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-            None => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            other => number(other).map(|v| v.to_string()).unwrap_or_default(),
         })
         .map(|label| view! { <span class="flex-1 text-center">{label}</span> })
         .collect_view();

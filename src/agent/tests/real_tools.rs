@@ -4,6 +4,11 @@
 use super::{assistant_text, types, Fixture};
 use crate::agent::OfflineModel;
 use crate::tools::standard_tools;
+use crate::ui::transcript::Transcript;
+use crate::ui::wire::Event;
+use crate::protocol::{ThreadItem, ThreadItemUpdate};
+use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Runs `prompt`; returns the event labels, the widgets' copy texts and the answer.
@@ -16,6 +21,7 @@ async fn run(prompt: &str) -> (Vec<String>, Vec<String>, String) {
         "{prompt}: {labels:?}"
     );
     let listed = f.listed(&thread).await;
+    the_page_reads_what_was_stored(prompt, &events, &listed);
     let widgets = listed
         .iter()
         .filter(|i| i["type"] == "widget")
@@ -28,6 +34,38 @@ async fn run(prompt: &str) -> (Vec<String>, Vec<String>, String) {
         .map(|i| assistant_text(i).to_owned())
         .unwrap_or_default();
     (labels, widgets, answer)
+}
+
+/// The page, reading the same stream as JSON (`ui::wire`), holds after every event exactly what
+/// the protocol's typed items hold after the same events, and ends showing the stored items.
+fn the_page_reads_what_was_stored(prompt: &str, events: &[Value], listed: &[Value]) {
+    let mut page = Transcript::default();
+    let mut typed: HashMap<String, ThreadItem> = HashMap::new();
+    let mut updates = 0;
+    for event in events {
+        match event["type"].as_str().unwrap() {
+            "thread.item.added" | "thread.item.done" | "thread.item.replaced" => {
+                let item: ThreadItem = serde_json::from_value(event["item"].clone()).unwrap();
+                typed.insert(item.id().to_owned(), item);
+            }
+            "thread.item.updated" => {
+                let update: ThreadItemUpdate =
+                    serde_json::from_value(event["update"].clone()).unwrap();
+                let item = typed.get_mut(event["item_id"].as_str().unwrap()).unwrap();
+                item.apply_update(&update).unwrap();
+                updates += 1;
+            }
+            _ => {}
+        }
+        page.apply(Event::read(&event.to_string()).unwrap());
+        for shown in &page.items {
+            let server = serde_json::to_value(&typed[shown.item.id()]).unwrap();
+            assert_eq!(shown.item.json(), &server, "{prompt}: after {}", event["type"]);
+        }
+    }
+    assert!(updates > 0, "{prompt}: the turn streamed updates");
+    let shown: Vec<&Value> = page.items.iter().map(|s| s.item.json()).collect();
+    assert_eq!(shown, listed.iter().collect::<Vec<_>>(), "{prompt}");
 }
 
 fn one_widget_then_an_answer(labels: &[String]) -> bool {

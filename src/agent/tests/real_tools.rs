@@ -3,10 +3,10 @@
 
 use super::{assistant_text, types, Fixture};
 use crate::agent::OfflineModel;
+use crate::protocol::{ThreadItem, ThreadItemUpdate};
 use crate::tools::standard_tools;
 use crate::ui::transcript::Transcript;
 use crate::ui::wire::Event;
-use crate::protocol::{ThreadItem, ThreadItemUpdate};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -60,7 +60,12 @@ fn the_page_reads_what_was_stored(prompt: &str, events: &[Value], listed: &[Valu
         page.apply(Event::read(&event.to_string()).unwrap());
         for shown in &page.items {
             let server = serde_json::to_value(&typed[shown.item.id()]).unwrap();
-            assert_eq!(shown.item.json(), &server, "{prompt}: after {}", event["type"]);
+            assert_eq!(
+                shown.item.json(),
+                &server,
+                "{prompt}: after {}",
+                event["type"]
+            );
         }
     }
     assert!(updates > 0, "{prompt}: the turn streamed updates");

@@ -6,7 +6,7 @@
 
 use super::Engine;
 use crate::error::AppError;
-use crate::protocol::{Attachment, AttachmentKind, UploadDescriptor, UploadMethod};
+use crate::protocol::{Attachment, AttachmentKind, ThreadItem, UploadDescriptor, UploadMethod};
 use crate::store::AttachmentRecord;
 use std::collections::BTreeMap;
 use std::io;
@@ -240,6 +240,24 @@ impl Engine {
             }
             if !full {
                 return Ok(removed);
+            }
+        }
+    }
+}
+
+/// Signs a listed message's image previews again. A preview link lasts a day, and a stored
+/// message keeps the one it was sent with: without this, a thread reopened the next day would
+/// show its images as broken links.
+pub fn fresh_previews(
+    item: &mut ThreadItem,
+    links: &dyn AttachmentLinks,
+    base_url: &str,
+    user_id: &str,
+) {
+    if let ThreadItem::UserMessage(message) = item {
+        for attachment in &mut message.attachments {
+            if let AttachmentKind::Image { preview_url } = &mut attachment.kind {
+                *preview_url = links.preview_url(base_url, user_id, &attachment.id);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The operations answered with a JSON body.
 
-use super::attachments::to_wire;
+use super::attachments::{fresh_previews, to_wire};
 use super::convert::{item_from_record, item_to_record, thread_from_record, thread_to_record};
 use super::seams::{RegisteredAction, SyncActionContext};
 use super::{Engine, RequestContext};
@@ -63,22 +63,32 @@ pub(super) async fn load_item(
     item_from_record(&record)
 }
 
+/// A page of a thread's visible items as the client gets them (previews signed again).
 async fn list_items(
     engine: &Engine,
-    user_id: &str,
+    ctx: &RequestContext,
     thread_id: &str,
     query: &PageQuery,
 ) -> Result<Page<ThreadItem>, AppError> {
     let page = engine
         .inner
         .store
-        .list_items(user_id, thread_id, query, false)
+        .list_items(&ctx.user_id, thread_id, query, false)
         .await?;
     let data = page
         .data
         .iter()
-        .map(item_from_record)
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|record| {
+            let mut item = item_from_record(record)?;
+            fresh_previews(
+                &mut item,
+                engine.inner.links.as_ref(),
+                &ctx.base_url,
+                &ctx.user_id,
+            );
+            Ok(item)
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(Page {
         data,
         has_more: page.has_more,
@@ -124,11 +134,11 @@ pub(super) async fn answer(
 ) -> Result<String, AppError> {
     let user = ctx.user_id.as_str();
     match request {
-        JsonRequest::GetThread(p) => get_thread(engine, user, p).await,
+        JsonRequest::GetThread(p) => get_thread(engine, ctx, p).await,
         JsonRequest::ListThreads(p) => list_threads(engine, user, p).await,
         JsonRequest::UpdateThread(p) => update_thread(engine, user, p).await,
         JsonRequest::DeleteThread(p) => delete_thread(engine, user, p).await,
-        JsonRequest::ListItems(p) => list_items_page(engine, user, p).await,
+        JsonRequest::ListItems(p) => list_items_page(engine, ctx, p).await,
         JsonRequest::Feedback(p) => feedback(engine, user, p).await,
         JsonRequest::SyncCustomAction(p) => sync_action(engine, ctx, p).await,
         JsonRequest::CreateAttachment(p) => create_attachment(engine, ctx, p).await,
@@ -139,10 +149,14 @@ pub(super) async fn answer(
     }
 }
 
-async fn get_thread(engine: &Engine, user: &str, p: ThreadIdParams) -> Result<String, AppError> {
-    let thread = load_thread(engine, user, &p.thread_id).await?;
+async fn get_thread(
+    engine: &Engine,
+    ctx: &RequestContext,
+    p: ThreadIdParams,
+) -> Result<String, AppError> {
+    let thread = load_thread(engine, &ctx.user_id, &p.thread_id).await?;
     let query = PageQuery::new(EMBEDDED_ITEMS, store::SortOrder::Asc, None);
-    let items = list_items(engine, user, &thread.id, &query).await?;
+    let items = list_items(engine, ctx, &thread.id, &query).await?;
     json(&thread.to_thread_with_items(items))
 }
 
@@ -210,17 +224,17 @@ async fn delete_thread(engine: &Engine, user: &str, p: ThreadIdParams) -> Result
 
 async fn list_items_page(
     engine: &Engine,
-    user: &str,
+    ctx: &RequestContext,
     p: ListItemsParams,
 ) -> Result<String, AppError> {
     // An unknown (or foreign) thread is a 404, not an empty page.
-    load_thread(engine, user, &p.thread_id).await?;
+    load_thread(engine, &ctx.user_id, &p.thread_id).await?;
     let query = PageQuery::new(
         page_limit(p.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
         store_order(p.order),
         p.after,
     );
-    json(&list_items(engine, user, &p.thread_id, &query).await?)
+    json(&list_items(engine, ctx, &p.thread_id, &query).await?)
 }
 
 async fn feedback(engine: &Engine, user: &str, p: FeedbackParams) -> Result<String, AppError> {

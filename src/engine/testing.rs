@@ -35,6 +35,7 @@ pub struct TestEngineBuilder {
     actions: ActionRegistry,
     mime_types: Vec<String>,
     store: Option<SharedStore>,
+    links: Arc<dyn AttachmentLinks>,
 }
 
 impl TestEngineBuilder {
@@ -56,6 +57,12 @@ impl TestEngineBuilder {
         self
     }
 
+    /// Attachment links from these (default: plain links that only name the attachment).
+    pub fn links(mut self, links: Arc<dyn AttachmentLinks>) -> Self {
+        self.links = links;
+        self
+    }
+
     pub async fn build(self) -> TestEngine {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = match self.store {
@@ -72,7 +79,7 @@ impl TestEngineBuilder {
             responder: self.responder,
             actions: self.actions,
             files: AttachmentFiles::new(dir.path()),
-            links: Arc::new(PlainLinks),
+            links: self.links,
             limits: EngineLimits {
                 attachment_max_bytes: 1000,
                 attachment_mime_types: self.mime_types,
@@ -103,6 +110,7 @@ impl TestEngine {
             actions: ActionRegistry::new(),
             mime_types: vec!["image/png".into()],
             store: None,
+            links: Arc::new(PlainLinks),
         }
     }
 

@@ -466,6 +466,89 @@ async fn attachments_are_limited_uploaded_and_deleted() {
     assert_eq!(again.status(), 404);
 }
 
+/// Links that carry when they were signed (a counter), as real signed links carry an expiry.
+struct SignedLinks(std::sync::atomic::AtomicU64);
+
+impl AttachmentLinks for SignedLinks {
+    fn upload_url(&self, base: &str, _user: &str, id: &str) -> String {
+        format!("{base}/upload/{id}")
+    }
+    fn preview_url(&self, base: &str, user: &str, id: &str) -> String {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("{base}/preview/{id}?user={user}&signed={n}")
+    }
+}
+
+#[tokio::test]
+async fn a_listed_message_carries_freshly_signed_image_previews() {
+    let (responder, actions) = scripted_parts();
+    let f = TestEngine::builder(responder)
+        .actions(actions)
+        .links(Arc::new(SignedLinks(Default::default())))
+        .build()
+        .await;
+    let created = f
+        .json("u1", json!({"type": "attachments.create", "params": {"name": "slip.png", "size": 4, "mime_type": "image/png"}}))
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let mut record = f.store.get_attachment("u1", &id).await.unwrap().unwrap();
+    f.engine.inner.files.write(&id, b"\x89PNG").await.unwrap();
+    record.uploaded = true;
+    f.store.save_attachment(&record).await.unwrap();
+    let mut message = input("what is on this slip?");
+    message["attachments"] = json!([id]);
+    let events = f
+        .stream(
+            "u1",
+            json!({"type": "threads.create", "params": {"input": message}}),
+        )
+        .await
+        .unwrap();
+    let thread_id = events[0]["thread"]["id"].as_str().unwrap();
+    let sent = events[1]["item"]["attachments"][0]["preview_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let listed = f
+        .json(
+            "u1",
+            json!({"type": "items.list", "params": {"thread_id": thread_id, "order": "asc"}}),
+        )
+        .await
+        .unwrap();
+    let relisted = &listed["data"][0]["attachments"][0]["preview_url"];
+    let embedded = f
+        .json(
+            "u1",
+            json!({"type": "threads.get_by_id", "params": {"thread_id": thread_id}}),
+        )
+        .await
+        .unwrap();
+    let reembedded = &embedded["items"]["data"][0]["attachments"][0]["preview_url"];
+    for fresh in [relisted, reembedded] {
+        let fresh = fresh.as_str().unwrap();
+        assert_ne!(fresh, sent, "signed again when read");
+        assert!(
+            fresh.starts_with(&format!("http://test/preview/{id}?user=u1&signed=")),
+            "{fresh}"
+        );
+    }
+    // What is stored is what was sent: only what a reader gets is signed again.
+    let stored = f
+        .store
+        .list_items(
+            "u1",
+            thread_id,
+            &crate::store::PageQuery::new(10, crate::store::SortOrder::Asc, None),
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(stored.data[0].data.contains(&sent));
+}
+
 #[tokio::test]
 async fn bad_requests_are_400_with_a_reason() {
     let f = fixture().await;

@@ -5,7 +5,8 @@
 //! the derived `Deserialize` of every item, event, update and widget type (and serde's buffering
 //! behind their `"type"` tags) was a third of the WASM. The server keeps the types: it builds,
 //! validates and stores every item with them, so what reaches the page is already well formed.
-//! The tests read the protocol's own serialized values, so the two cannot drift apart.
+//! The tests apply every update both ways (typed, as the server does, and to the JSON) and
+//! require the same result, on hand-made items and on the seed prompts' real streams.
 //!
 //! Pure: tested natively.
 
@@ -37,10 +38,22 @@ fn index_at(value: &Value, key: &str) -> Result<usize, String> {
 
 /// A widget component's children: its `children` list, or the one child a `Transition` wraps.
 pub fn children(node: &Value) -> Vec<Value> {
+    child_slice(node).to_vec()
+}
+
+fn child_slice(node: &Value) -> &[Value] {
     match node.get("children") {
-        Some(Value::Array(list)) => list.clone(),
-        Some(child @ Value::Object(_)) => vec![child.clone()],
-        _ => Vec::new(),
+        Some(Value::Array(list)) => list,
+        Some(child @ Value::Object(_)) => std::slice::from_ref(child),
+        _ => &[],
+    }
+}
+
+fn child_slice_mut(node: &mut Value) -> &mut [Value] {
+    match node.get_mut("children") {
+        Some(Value::Array(list)) => list,
+        Some(child @ Value::Object(_)) => std::slice::from_mut(child),
+        _ => &mut [],
     }
 }
 
@@ -62,12 +75,7 @@ pub fn button_action(root: &Value, kind: &str) -> Option<ActionConfig> {
 
 /// Visits every component below `node`, depth first.
 fn walk(node: &Value, visit: &mut impl FnMut(&Value)) {
-    let children: Box<dyn Iterator<Item = &Value>> = match node.get("children") {
-        Some(Value::Array(list)) => Box::new(list.iter()),
-        Some(child @ Value::Object(_)) => Box::new(std::iter::once(child)),
-        _ => Box::new(std::iter::empty()),
-    };
-    for child in children {
+    for child in child_slice(node) {
         visit(child);
         walk(child, visit);
     }
@@ -87,12 +95,7 @@ fn typed_member(parent_kind: &str) -> Option<&'static str> {
 /// the kind of list it sits in.
 fn find_mut<'a>(node: &'a mut Value, id: &str) -> Option<(&'a mut Value, Option<&'static str>)> {
     let member = typed_member(str_at(node, "type"));
-    let children: Vec<&mut Value> = match node.get_mut("children") {
-        Some(Value::Array(list)) => list.iter_mut().collect(),
-        Some(child @ Value::Object(_)) => vec![child],
-        _ => Vec::new(),
-    };
-    for child in children {
+    for child in child_slice_mut(node) {
         if child.get("id").and_then(Value::as_str) == Some(id) {
             return Some((child, member));
         }

@@ -16,7 +16,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN cargo leptos build --release --precompress && scripts/compress-site && strip target/release/professor_lock
+RUN cargo leptos build --release --precompress --split && scripts/compress-site && strip target/release/professor_lock
 
 FROM debian:bookworm-slim
 RUN apt-get update \

@@ -41,5 +41,6 @@ pub mod widgets;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::App);
+    // Lazy routes (My bets) hydrate asynchronously, once their code has arrived.
+    leptos::mount::hydrate_lazy(ui::App);
 }

@@ -38,3 +38,27 @@ test("the professor-lock page renders on the server and hydrates", async ({ page
   await page.screenshot({ path: "screenshots/professor-lock.png", fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test("My bets' code is a WASM file of its own, fetched only when My bets is shown", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path);
+  });
+  const betsCode = () => wasm.filter((p) => p.includes("bets"));
+
+  await page.goto("/professor-lock");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+  expect(wasm).toHaveLength(1);
+  expect(betsCode()).toEqual([]);
+
+  // Following the header's link fetches My bets' code once, and the page works.
+  await page.locator("#nav-link").click();
+  await expect(page).toHaveURL(/\/professor-lock\/bets$/);
+  await expect(page.locator("#bets-empty")).toContainText("No bets yet.");
+  expect(betsCode()).toHaveLength(1);
+  await expect(page.locator("#limits")).toBeVisible();
+  expect(errors).toEqual([]);
+});

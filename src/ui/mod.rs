@@ -28,7 +28,7 @@ pub use door::{cancel_turn, chatkit_call, chatkit_stream};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 pub use bets::BetsPage;
 pub use page::ProfessorLockPage;
@@ -70,8 +70,25 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/professor-lock"/> }/>
                 <Route path=path!("/professor-lock") view=ProfessorLockPage/>
-                <Route path=path!("/professor-lock/bets") view=BetsPage/>
+                <Route path=path!("/professor-lock/bets") view={Lazy::<BetsRoute>::new()}/>
             </Routes>
         </Router>
+    }
+}
+
+/// My bets, loaded on demand: `cargo leptos build --split` puts its code in a WASM file of its
+/// own, fetched when the page is first shown, so the chat page does not download it. (Without
+/// `--split`, as in `cargo leptos watch`, it is an ordinary route.)
+#[derive(Debug)]
+struct BetsRoute;
+
+#[lazy_route]
+impl LazyRoute for BetsRoute {
+    fn data() -> Self {
+        BetsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <BetsPage/> }.into_any()
     }
 }

@@ -2,7 +2,8 @@
 //! WASM, JS and CSS to `name.<hash>.ext` and writes their hashes to `hash.txt` beside the server
 //! binary; Leptos reads that file when it renders the page. Those names are what lets
 //! `headers::cache_policy` cache the assets for good, so a binary and a site folder from
-//! different builds must not start: the page would link files that are not there.
+//! different builds must not start: the page would link files that are not there. Nor does a
+//! site built without `--split` (its page would not hydrate).
 
 use leptos::prelude::LeptosOptions;
 use std::path::{Path, PathBuf};
@@ -14,11 +15,40 @@ pub fn resolve(options: &mut LeptosOptions) -> Result<(), String> {
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
         options.hash_files = hash_file.exists();
     }
+    let pkg_dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    check_split(&pkg_dir, &options.output_name)?;
     if !options.hash_files {
         return Ok(());
     }
-    let pkg_dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     check(&hash_file, &pkg_dir, &options.output_name)
+}
+
+/// What the page's script imports for lazy routes when the build did not split the WASM
+/// (cargo-leptos rewrites it to the split loader's name under `--split`).
+const UNSPLIT_MARKER: &str = "__wasm_split_placeholder__";
+
+/// My bets is a lazy route: a page built without `--split` would not hydrate at all, so such a
+/// site does not start. No script at all (a server without a site, as in tests) is fine.
+fn check_split(pkg_dir: &Path, output: &str) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(pkg_dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with(output) && name.ends_with(".js")) {
+            continue;
+        }
+        let script = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if script.contains(UNSPLIT_MARKER) {
+            return Err(format!(
+                "{} was built without `--split`, so the page would not hydrate (its lazy routes need \
+                 the split loader): build with `cargo leptos build --release --precompress --split` \
+                 (or `cargo leptos watch --split`)",
+                entry.path().display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Where Leptos looks: the hash file's name, relative to the running binary's folder.
@@ -65,7 +95,28 @@ fn check(hash_file: &Path, pkg_dir: &Path, output: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, check_split, UNSPLIT_MARKER};
+
+    #[test]
+    fn a_page_built_without_split_does_not_start() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            check_split(&dir.path().join("none"), "app"),
+            Ok(()),
+            "no site"
+        );
+        let script = dir.path().join("app.AAAA.js");
+        std::fs::write(&script, "import { load } from './__wasm_split.BBBB.js';").unwrap();
+        std::fs::write(dir.path().join("other.js"), UNSPLIT_MARKER).unwrap();
+        assert_eq!(check_split(dir.path(), "app"), Ok(()));
+        std::fs::write(
+            &script,
+            format!("import {{ load }} from '{UNSPLIT_MARKER}';"),
+        )
+        .unwrap();
+        let refused = check_split(dir.path(), "app").unwrap_err();
+        assert!(refused.contains("--split"), "{refused}");
+    }
 
     const HASHES: &str =
         "js: AAAAAAAAAAAAAAAAAAAAAA\nwasm: BBBBBBBBBBBBBBBBBBBBBB\ncss: CCCCCCCCCCCCCCCCCCCCCC\n";

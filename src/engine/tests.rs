@@ -24,6 +24,14 @@ async fn fixture() -> Fixture {
 }
 
 impl TestEngine {
+    /// The attachment's bytes arrived (as the upload door leaves it).
+    async fn mark_uploaded(&self, user: &str, id: &str) {
+        let mut record = self.store.get_attachment(user, id).await.unwrap().unwrap();
+        self.engine.inner.files.write(id, b"\x89PNG").await.unwrap();
+        record.uploaded = true;
+        self.store.save_attachment(&record).await.unwrap();
+    }
+
     async fn create(&self, user: &str, text: &str) -> (String, Vec<Value>) {
         let events = self
             .stream(
@@ -430,10 +438,7 @@ async fn attachments_are_limited_uploaded_and_deleted() {
         .unwrap_err();
     assert_eq!(early.status(), 400);
 
-    let mut record = f.store.get_attachment("u1", &id).await.unwrap().unwrap();
-    f.engine.inner.files.write(&id, b"\x89PNG").await.unwrap();
-    record.uploaded = true;
-    f.store.save_attachment(&record).await.unwrap();
+    f.mark_uploaded("u1", &id).await;
     let events = f
         .stream(
             "u1",
@@ -492,10 +497,7 @@ async fn a_listed_message_carries_freshly_signed_image_previews() {
         .await
         .unwrap();
     let id = created["id"].as_str().unwrap().to_owned();
-    let mut record = f.store.get_attachment("u1", &id).await.unwrap().unwrap();
-    f.engine.inner.files.write(&id, b"\x89PNG").await.unwrap();
-    record.uploaded = true;
-    f.store.save_attachment(&record).await.unwrap();
+    f.mark_uploaded("u1", &id).await;
     let mut message = input("what is on this slip?");
     message["attachments"] = json!([id]);
     let events = f

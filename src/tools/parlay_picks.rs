@@ -440,43 +440,29 @@ mod tests {
             price_american: None,
         };
         let now = "2025-01-15T17:00:00Z".parse().unwrap();
-        let board = sample_board();
-        let leg = explicit_pick(
-            &board,
-            &analyze_board(&board, QuoteRules::default()),
-            &arg,
-            now,
-        )
-        .unwrap()
-        .leg;
-        assert_eq!((leg.book.as_str(), &leg.price), ("book_b", &am(140)));
+        let priced = |board: &crate::betting::OddsBoard, arg: &LegArg| {
+            let leg = explicit_pick(
+                board,
+                &analyze_board(board, QuoteRules::default()),
+                arg,
+                now,
+            )
+            .unwrap()
+            .leg;
+            (leg.book, leg.price)
+        };
+        assert_eq!(priced(&sample_board(), &arg), ("book_b".into(), am(140)));
 
         let mut board = sample_board();
         let newest = board.events[0].bookmakers[0].last_update.unwrap();
         board.events[0].bookmakers[1].last_update = Some(newest - chrono::Duration::hours(2));
-        let leg = explicit_pick(
-            &board,
-            &analyze_board(&board, QuoteRules::default()),
-            &arg,
-            now,
-        )
-        .unwrap()
-        .leg;
-        assert_eq!((leg.book.as_str(), &leg.price), ("book_a", &am(130)));
+        assert_eq!(priced(&board, &arg), ("book_a".into(), am(130)));
         // Asking for the stale book's exact price does not bring it back.
         let arg = LegArg {
             price_american: Some(140),
             ..arg
         };
-        let leg = explicit_pick(
-            &board,
-            &analyze_board(&board, QuoteRules::default()),
-            &arg,
-            now,
-        )
-        .unwrap()
-        .leg;
-        assert_eq!(leg.price, am(130));
+        assert_eq!(priced(&board, &arg).1, am(130));
     }
 
     #[test]

@@ -207,8 +207,7 @@ impl Item {
                 let part = array_mut(item, "content")
                     .get_mut(index)
                     .ok_or_else(|| format!("no content part {index}"))?;
-                let text = format!("{}{}", str_at(part, "text"), str_at(update, "delta"));
-                object_mut(part).insert("text".into(), Value::String(text));
+                append(part, "text", str_at(update, "delta"));
             }
             ("assistant_message", "assistant_message.content_part.annotation_added") => {
                 let index = index_at(update, "content_index")?;
@@ -232,8 +231,7 @@ impl Item {
                 if !matches!(str_at(node, "type"), "Text" | "Markdown") {
                     return Err(format!("component `{id}` is not Text or Markdown"));
                 }
-                let value = format!("{}{}", str_at(node, "value"), str_at(update, "delta"));
-                object_mut(node).insert("value".into(), Value::String(value));
+                append(node, "value", str_at(update, "delta"));
             }
             ("widget", "widget.component.updated") => {
                 let id = str_at(update, "component_id");
@@ -283,6 +281,18 @@ fn object_mut(value: &mut Value) -> &mut Map<String, Value> {
     match value {
         Value::Object(map) => map,
         _ => unreachable!("just made an object"),
+    }
+}
+
+/// Appends `delta` to the text at `key` in place: an answer grows by one delta per token, and
+/// copying the text so far each time would make streaming it quadratic.
+fn append(value: &mut Value, key: &str, delta: &str) {
+    let slot = object_mut(value)
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::String(String::new()));
+    match slot {
+        Value::String(text) => text.push_str(delta),
+        other => *other = Value::String(delta.to_owned()),
     }
 }
 
@@ -368,21 +378,19 @@ pub fn error_text(error: &Value) -> String {
 impl Event {
     /// Reads one event line of the page's door.
     pub fn read(line: &str) -> Result<Event, String> {
-        let value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        // Parts are moved out, not cloned: every streamed token is one of these events.
+        let kind = match value.as_object_mut().and_then(|map| map.remove("type")) {
+            Some(Value::String(kind)) => kind,
+            _ => return Err("an event without a type".into()),
+        };
         let thread = || {
             value
                 .get("thread")
                 .and_then(ThreadInfo::read)
                 .ok_or("a thread event without its thread")
         };
-        let item = || {
-            value
-                .get("item")
-                .cloned()
-                .and_then(Item::read)
-                .ok_or("an item event without its item")
-        };
-        Ok(match str_at(&value, "type") {
+        Ok(match kind.as_str() {
             "thread.created" => Event::Thread {
                 thread: thread()?,
                 created: true,
@@ -392,17 +400,23 @@ impl Event {
                 created: false,
             },
             "thread.item.added" | "thread.item.done" | "thread.item.replaced" => {
-                Event::Item(item()?)
+                let item = value.as_object_mut().and_then(|map| map.remove("item"));
+                Event::Item(
+                    item.and_then(Item::read)
+                        .ok_or("an item event without its item")?,
+                )
             }
-            "thread.item.updated" => Event::ItemUpdated {
-                item_id: str_at(&value, "item_id").to_owned(),
-                update: value.get("update").cloned().unwrap_or(Value::Null),
-            },
+            "thread.item.updated" => {
+                let update = value.as_object_mut().and_then(|map| map.remove("update"));
+                Event::ItemUpdated {
+                    item_id: str_at(&value, "item_id").to_owned(),
+                    update: update.unwrap_or(Value::Null),
+                }
+            }
             "thread.item.removed" => Event::ItemRemoved(str_at(&value, "item_id").to_owned()),
             "progress_update" => Event::Status(str_at(&value, "text").to_owned()),
             "notice" => Event::Status(str_at(&value, "message").to_owned()),
             "error" => Event::Error(error_text(&value)),
-            "" => return Err("an event without a type".into()),
             _ => Event::Other,
         })
     }

@@ -39,7 +39,9 @@ test("the professor-lock page renders on the server and hydrates", async ({ page
   expect(errors).toEqual([]);
 });
 
-test("My bets' code is a WASM file of its own, fetched only when My bets is shown", async ({ page }) => {
+// `cargo leptos build --split`: the page hydrates with its own WASM; the code that draws answers
+// and widgets (`ui::rich`) and My bets' code are files of their own, fetched when first needed.
+test("the page hydrates with its own WASM; the answer renderer and My bets come when needed", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   const wasm: string[] = [];
@@ -47,18 +49,50 @@ test("My bets' code is a WASM file of its own, fetched only when My bets is show
     const path = new URL(r.url()).pathname;
     if (path.endsWith(".wasm")) wasm.push(path);
   });
-  const betsCode = () => wasm.filter((p) => p.includes("bets"));
+  const fetched = (part: string) => wasm.filter((p) => p.includes(part));
 
   await page.goto("/professor-lock");
   await expect(page.locator("[data-hydrated=true]")).toBeAttached();
   expect(wasm).toHaveLength(1);
-  expect(betsCode()).toEqual([]);
+  expect(wasm[0]).toMatch(/\/professor_lock\.[^/]+\.wasm$/);
+
+  // Starting a conversation fetches the renderer once; answers and widgets are drawn with it.
+  await page.locator('[data-prompt="Build me a parlay with 3 picks"]').click();
+  const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
+  await expect(slip).toContainText("Lock It In");
+  await expect(page.locator("[data-item=assistant_message] strong").first()).toBeVisible();
+  expect(fetched("split_rich")).toHaveLength(1);
+  expect(fetched("bets")).toEqual([]);
 
   // Following the header's link fetches My bets' code once, and the page works.
   await page.locator("#nav-link").click();
   await expect(page).toHaveURL(/\/professor-lock\/bets$/);
   await expect(page.locator("#bets-empty")).toContainText("No bets yet.");
-  expect(betsCode()).toHaveLength(1);
+  expect(fetched("bets")).toHaveLength(1);
   await expect(page.locator("#limits")).toBeVisible();
+  expect(fetched("split_rich")).toHaveLength(1);
   expect(errors).toEqual([]);
+});
+
+// A renderer that cannot be fetched (offline, a redeploy under an open page) loses nothing: the
+// answer shows as written, a widget says it could not be drawn, and a later item tries again.
+test("an answer still shows when its renderer cannot be fetched", async ({ page }) => {
+  let refuse = true;
+  await page.route(/split_rich\.[^/]+\.wasm$/, (route) => (refuse ? route.abort() : route.continue()));
+  await page.goto("/professor-lock");
+  await expect(page.locator("[data-hydrated=true]")).toBeAttached();
+
+  await page.locator('[data-prompt="Build me a parlay with 3 picks"]').click();
+  const answer = page.locator("[data-item=assistant_message]").first();
+  await expect(answer.locator("[data-renderer=missing]")).not.toBeEmpty();
+  await expect(page.locator("[data-item=widget] [data-renderer=missing]").first())
+    .toContainText("could not be drawn");
+  await expect(page.locator("#composer-input")).toBeEnabled();
+
+  // Back online: the next answer is drawn (Markdown as elements, the slip as a card).
+  refuse = false;
+  await page.locator("#composer-input").fill("Show me tonight's NBA odds");
+  await page.locator("#composer-send").click();
+  const board = page.locator("[data-item=widget]").filter({ hasText: "NBA odds" });
+  await expect(board.locator("[data-widget=Table]").first()).toBeVisible();
 });

@@ -27,8 +27,8 @@ pub fn resolve(options: &mut LeptosOptions) -> Result<(), String> {
 /// (cargo-leptos rewrites it to the split loader's name under `--split`).
 const UNSPLIT_MARKER: &str = "__wasm_split_placeholder__";
 
-/// My bets is a lazy route: a page built without `--split` would not hydrate at all, so such a
-/// site does not start. No script at all (a server without a site, as in tests) is fine.
+/// My bets is a lazy route and answers are drawn by split code (`ui::rich`): a page built
+/// without `--split` would not hydrate at all, so such a site does not start. No script at all (a server without a site, as in tests) is fine.
 fn check_split(pkg_dir: &Path, output: &str) -> Result<(), String> {
     let Ok(entries) = std::fs::read_dir(pkg_dir) else {
         return Ok(());
@@ -41,8 +41,8 @@ fn check_split(pkg_dir: &Path, output: &str) -> Result<(), String> {
         let script = std::fs::read_to_string(entry.path()).unwrap_or_default();
         if script.contains(UNSPLIT_MARKER) {
             return Err(format!(
-                "{} was built without `--split`, so the page would not hydrate (its lazy routes need \
-                 the split loader): build with `cargo leptos build --release --precompress --split` \
+                "{} was built without `--split`, so the page would not hydrate (its lazy routes and \
+                 split points need the split loader): build with `cargo leptos build --release --precompress --split` \
                  (or `cargo leptos watch --split`)",
                 entry.path().display()
             ));

@@ -214,6 +214,8 @@ impl Chat {
             return;
         }
         self.drawer_open.set(false);
+        // Its items are drawn by code fetched on demand: ask for it with the thread.
+        super::rich::preload();
         leptos::task::spawn_local(async move {
             let thread = match call_json(ChatKitRequest::GetThread(
                 ThreadIdParams {
@@ -359,6 +361,8 @@ pub fn run_action(config: ActionConfig, thread_id: String, item_id: String, chat
 
 /// Streams a turn into the transcript; the composer stays disabled until it ends.
 fn run_turn(request: ChatKitRequest, chat: Chat) {
+    // The answer is drawn by code fetched on demand: ask for it with the turn.
+    super::rich::preload();
     let Chat {
         transcript,
         busy,

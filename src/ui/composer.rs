@@ -78,6 +78,8 @@ pub fn Composer(chat: Chat, draft: RwSignal<String>) -> impl IntoView {
                 aria-keyshortcuts="Enter Shift+Enter Escape"
                 rows=rows
                 prop:value=move || draft.get()
+                // The bettor is about to write: fetch the answer renderer meanwhile.
+                on:focus=move |_| super::rich::preload()
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=on_keydown
             ></textarea>

@@ -16,6 +16,7 @@ mod live_slip;
 mod markdown;
 mod page;
 mod prices;
+mod rich;
 mod threads;
 pub mod transcript;
 mod widget_view;

@@ -8,10 +8,10 @@ use super::attach::SentAttachment;
 use super::chat::{copy_text, run_action, Chat};
 use super::composer::Composer;
 use super::header::{Header, Section};
-use super::markdown::MarkdownText;
+use super::rich::{rich_view, Rich};
 use super::threads::ThreadPanel;
 use super::transcript::Shown;
-use super::widget_view::{HouseRules, TurnRunning, WidgetActions, WidgetView};
+use super::widget_view::{HouseRules, TurnRunning, WidgetActions};
 use crate::protocol::{ActionConfig, FeedbackKind, ItemKind};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -206,7 +206,7 @@ fn item_view(shown: Shown, chat: Chat) -> AnyView {
         let text = item.text();
         return view! {
             <div class="min-w-0 break-words text-slate-100" data-item="assistant_message">
-                <MarkdownText text=text.clone()/>
+                {rich_view(Rich::Answer(text.clone()))}
                 <AnswerTools chat item_id=id text/>
             </div>
         }
@@ -219,7 +219,7 @@ fn item_view(shown: Shown, chat: Chat) -> AnyView {
             provide_context(WidgetActions(Callback::new(move |config: ActionConfig| {
                 run_action(config, thread_id.clone(), item_id.clone(), chat)
             })));
-            view! { <div class="min-w-0" data-item="widget"><WidgetView widget=widget.clone()/></div> }.into_any()
+            view! { <div class="min-w-0" data-item="widget">{rich_view(Rich::Widget(widget.clone()))}</div> }.into_any()
         }
         _ => ().into_any(),
     }

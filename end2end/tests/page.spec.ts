@@ -85,12 +85,22 @@ test("an answer still shows when its renderer cannot be fetched", async ({ page 
   await page.locator('[data-prompt="Build me a parlay with 3 picks"]').click();
   const answer = page.locator("[data-item=assistant_message]").first();
   await expect(answer.locator("[data-renderer=missing]")).not.toBeEmpty();
-  await expect(page.locator("[data-item=widget] [data-renderer=missing]").first())
-    .toContainText("could not be drawn");
-  await expect(page.locator("#composer-input")).toBeEnabled();
+  const missing = page.locator("[data-item=widget] [data-renderer=missing]");
+  await expect(missing.first()).toContainText("could not be drawn");
+  await expect(page.locator("#composer-stop")).toHaveCount(0); // the turn is over
 
-  // Back online: the next answer is drawn (Markdown as elements, the slip as a card).
+  // Back online: Try again draws the slip in place, and the next answer is drawn too.
   refuse = false;
+  const slip = page.locator("[data-item=widget]").filter({ hasText: "Parlay slip" });
+  await expect(slip).toHaveCount(0);
+  const retries = page.locator("[data-renderer=retry]");
+  const cards = await retries.count();
+  expect(cards).toBeGreaterThan(0);
+  for (let i = 0; i < cards; i++) {
+    await retries.first().click();
+    await expect(retries).toHaveCount(cards - i - 1);
+  }
+  await expect(slip.getByRole("button", { name: "Lock It In" })).toBeVisible();
   await page.locator("#composer-input").fill("Show me tonight's NBA odds");
   await page.locator("#composer-send").click();
   const board = page.locator("[data-item=widget]").filter({ hasText: "NBA odds" });

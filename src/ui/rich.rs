@@ -13,6 +13,7 @@ use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What an item draws through the renderer.
+#[derive(Clone)]
 pub enum Rich {
     /// An assistant message's Markdown.
     Answer(String),
@@ -45,27 +46,38 @@ fn draw(rich: Rich) -> Result<AnyView, RendererMissing> {
 }
 
 /// An answer or a widget. Until the renderer has arrived (the first time only) nothing is
-/// shown; if it cannot arrive, an answer shows its text as written and a widget says so.
+/// shown; if it cannot arrive, an answer shows its text as written and a widget says so, with
+/// a button that tries again (a parlay slip is worth more than its text).
 pub fn rich_view(rich: Rich) -> impl IntoView {
-    let plain = match &rich {
-        Rich::Answer(text) => Some(text.clone()),
-        Rich::Widget(_) => None,
-    };
-    Suspend::new(async move {
-        match draw(rich).await {
-            Ok(view) => view,
-            Err(RendererMissing) => match plain {
-                Some(text) => view! { <p class="whitespace-pre-wrap" data-renderer="missing">{text}</p> }.into_any(),
-                None => view! {
-                    <p role="alert" data-renderer="missing"
-                        class="rounded-md border border-amber-800 bg-amber-950 p-3 text-sm text-amber-200">
-                        "This card could not be drawn: the page lost its connection. Reload to see it."
-                    </p>
-                }
-                .into_any(),
-            },
-        }
-    })
+    let attempt = RwSignal::new(0u32);
+    move || {
+        attempt.track();
+        let rich = rich.clone();
+        let plain = match &rich {
+            Rich::Answer(text) => Some(text.clone()),
+            Rich::Widget(_) => None,
+        };
+        Suspend::new(async move {
+            match draw(rich).await {
+                Ok(view) => view,
+                Err(RendererMissing) => match plain {
+                    Some(text) => view! { <p class="whitespace-pre-wrap" data-renderer="missing">{text}</p> }.into_any(),
+                    None => view! {
+                        <div role="alert" data-renderer="missing"
+                            class="flex flex-wrap items-center gap-3 rounded-md border border-amber-800 bg-amber-950 p-3 text-sm text-amber-200">
+                            <p class="min-w-0 flex-1">"This card could not be drawn: the page lost its connection."</p>
+                            <button type="button" data-renderer="retry"
+                                class="rounded-md border border-amber-700 px-3 py-1 text-amber-100 hover:bg-amber-900"
+                                on:click=move |_| attempt.update(|n| *n += 1)>
+                                "Try again"
+                            </button>
+                        </div>
+                    }
+                    .into_any(),
+                },
+            }
+        })
+    }
 }
 
 /// Starts fetching the renderer, if it is not here yet (a failed fetch is retried next time).

@@ -33,17 +33,31 @@ impl TestEngine {
     }
 
     async fn create(&self, user: &str, text: &str) -> (String, Vec<Value>) {
-        let events = self
-            .stream(
-                user,
-                json!({"type": "threads.create", "params": {"input": input(text)}}),
-            )
-            .await
-            .unwrap();
+        let events = self.create_with(user, input(text)).await.unwrap();
         (
             events[0]["thread"]["id"].as_str().unwrap().to_owned(),
             events,
         )
+    }
+
+    /// `threads.create` with this message input (text, attachments, options).
+    async fn create_with(&self, user: &str, message: Value) -> Result<Vec<Value>, AppError> {
+        self.stream(
+            user,
+            json!({"type": "threads.create", "params": {"input": message}}),
+        )
+        .await
+    }
+
+    /// A PNG attachment of `user`'s, created and uploaded: ready to be sent.
+    async fn uploaded_png(&self, user: &str) -> String {
+        let created = self
+            .json(user, json!({"type": "attachments.create", "params": {"name": "slip.png", "size": 4, "mime_type": "image/png"}}))
+            .await
+            .unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        self.mark_uploaded(user, &id).await;
+        id
     }
 
     async fn items(&self, user: &str, thread_id: &str, order: &str) -> Vec<Value> {
@@ -492,21 +506,10 @@ async fn a_listed_message_carries_freshly_signed_image_previews() {
         .links(Arc::new(SignedLinks(Default::default())))
         .build()
         .await;
-    let created = f
-        .json("u1", json!({"type": "attachments.create", "params": {"name": "slip.png", "size": 4, "mime_type": "image/png"}}))
-        .await
-        .unwrap();
-    let id = created["id"].as_str().unwrap().to_owned();
-    f.mark_uploaded("u1", &id).await;
+    let id = f.uploaded_png("u1").await;
     let mut message = input("what is on this slip?");
     message["attachments"] = json!([id]);
-    let events = f
-        .stream(
-            "u1",
-            json!({"type": "threads.create", "params": {"input": message}}),
-        )
-        .await
-        .unwrap();
+    let events = f.create_with("u1", message).await.unwrap();
     let thread_id = events[0]["thread"]["id"].as_str().unwrap();
     let sent = events[1]["item"]["attachments"][0]["preview_url"]
         .as_str()
@@ -644,10 +647,7 @@ async fn user_isolation_another_users_ids_are_absent_for_every_operation() {
     let mut with_foreign_attachment = input("steal");
     with_foreign_attachment["attachments"] = json!([attachment]);
     let err = f
-        .stream(
-            "bob",
-            json!({"type": "threads.create", "params": {"input": with_foreign_attachment}}),
-        )
+        .create_with("bob", with_foreign_attachment)
         .await
         .unwrap_err();
     assert_eq!(err.status(), 404);

@@ -275,6 +275,22 @@ pub struct WidgetItem {
     pub copy_text: Option<String>,
 }
 
+#[cfg(test)]
+impl WidgetItem {
+    /// Item `msg_w` of thread `thr_1` holding `widget`: the fixture of the update tests, the
+    /// protocol's typed ones and the page's JSON ones alike.
+    pub fn sample(widget: WidgetRoot) -> ThreadItem {
+        WidgetItem {
+            id: "msg_w".into(),
+            thread_id: "thr_1".into(),
+            created_at: super::time::parse("2025-06-01T09:30:01Z").unwrap(),
+            widget,
+            copy_text: None,
+        }
+        .into()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeneratedImageItem {
     pub id: String,

@@ -85,17 +85,6 @@ fn assistant_message_is_built_by_its_updates() {
     );
 }
 
-fn widget_item(widget: WidgetRoot) -> ThreadItem {
-    WidgetItem {
-        id: "msg_w".into(),
-        thread_id: "thr_1".into(),
-        created_at: at(),
-        widget,
-        copy_text: None,
-    }
-    .into()
-}
-
 #[test]
 fn widget_text_deltas_and_component_replacement() {
     let card = Card {
@@ -119,7 +108,7 @@ fn widget_text_deltas_and_component_replacement() {
         .into()],
         ..Default::default()
     };
-    let mut item = widget_item(card.into());
+    let mut item = WidgetItem::sample(card.into());
     let delta = |id: &str| ThreadItemUpdate::WidgetTextDelta {
         component_id: id.into(),
         delta: "+4%".into(),
@@ -161,7 +150,7 @@ fn list_view_items_are_replaced_only_by_list_view_items() {
         }],
         ..Default::default()
     };
-    let mut item = widget_item(list.into());
+    let mut item = WidgetItem::sample(list.into());
     let badge = ThreadItemUpdate::WidgetComponentUpdated {
         component_id: "g1".into(),
         component: Box::new(

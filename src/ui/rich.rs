@@ -49,34 +49,40 @@ fn draw(rich: Rich) -> Result<AnyView, RendererMissing> {
 /// shown; if it cannot arrive, an answer shows its text as written and a widget says so, with
 /// a button that tries again (a parlay slip is worth more than its text).
 pub fn rich_view(rich: Rich) -> impl IntoView {
+    // Kept once for the fallback; `draw` takes its own copy per attempt (one per render: a
+    // streamed answer is rendered again at every delta).
+    let kept = StoredValue::new(rich);
     let attempt = RwSignal::new(0u32);
     move || {
         attempt.track();
-        let rich = rich.clone();
-        let plain = match &rich {
-            Rich::Answer(text) => Some(text.clone()),
-            Rich::Widget(_) => None,
-        };
+        let rich = kept.get_value();
         Suspend::new(async move {
-            match draw(rich).await {
-                Ok(view) => view,
-                Err(RendererMissing) => match plain {
-                    Some(text) => view! { <p class="whitespace-pre-wrap" data-renderer="missing">{text}</p> }.into_any(),
-                    None => view! {
-                        <div role="alert" data-renderer="missing"
-                            class="flex flex-wrap items-center gap-3 rounded-md border border-amber-800 bg-amber-950 p-3 text-sm text-amber-200">
-                            <p class="min-w-0 flex-1">"This card could not be drawn: the page lost its connection."</p>
-                            <button type="button" data-renderer="retry"
-                                class="rounded-md border border-amber-700 px-3 py-1 text-amber-100 hover:bg-amber-900"
-                                on:click=move |_| attempt.update(|n| *n += 1)>
-                                "Try again"
-                            </button>
-                        </div>
-                    }
-                    .into_any(),
-                },
-            }
+            draw(rich)
+                .await
+                .unwrap_or_else(|RendererMissing| kept.with_value(|rich| undrawn(rich, attempt)))
         })
+    }
+}
+
+/// What an item shows when its renderer could not be fetched.
+fn undrawn(rich: &Rich, attempt: RwSignal<u32>) -> AnyView {
+    match rich {
+        Rich::Answer(text) => {
+            view! { <p class="whitespace-pre-wrap" data-renderer="missing">{text.clone()}</p> }
+                .into_any()
+        }
+        Rich::Widget(_) => view! {
+            <div role="alert" data-renderer="missing"
+                class="flex flex-wrap items-center gap-3 rounded-md border border-amber-800 bg-amber-950 p-3 text-sm text-amber-200">
+                <p class="min-w-0 flex-1">"This card could not be drawn: the page lost its connection."</p>
+                <button type="button" data-renderer="retry"
+                    class="rounded-md border border-amber-700 px-3 py-1 text-amber-100 hover:bg-amber-900"
+                    on:click=move |_| attempt.update(|n| *n += 1)>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
     }
 }
 

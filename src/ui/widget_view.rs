@@ -8,7 +8,7 @@ use super::element::element;
 use super::live_slip::{self, LiveSlip};
 use super::markdown::MarkdownText;
 use super::prices::{has_price, priced_text, show_prices, ChosenOddsFormat};
-use super::wire::{action_at, children, flag, opt_str, str_at};
+use super::wire::{action_at, children, flag, is_set, opt_str, str_at};
 use crate::protocol::ActionConfig;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -204,7 +204,7 @@ fn component_view(node: Value) -> AnyView {
             }
         }
         "Col" => {
-            let class = if node.get("flex").is_some_and(|f| !f.is_null()) {
+            let class = if is_set(&node, "flex") {
                 "flex min-w-0 flex-col gap-0.5 flex-1"
             } else {
                 "flex min-w-0 flex-col gap-0.5"
@@ -217,7 +217,7 @@ fn component_view(node: Value) -> AnyView {
         "Divider" => view! { <hr class="border-slate-700"/> }.into_any(),
         "Transition" => children_view(children(&node)),
         "Text" => {
-            let class = if node.get("weight").is_some_and(|w| !w.is_null()) {
+            let class = if is_set(&node, "weight") {
                 "whitespace-pre-wrap text-sm text-slate-100 font-semibold"
             } else {
                 "whitespace-pre-wrap text-sm text-slate-100"

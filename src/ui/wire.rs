@@ -28,6 +28,11 @@ pub fn flag(value: &Value, key: &str) -> bool {
     value.get(key).and_then(Value::as_bool) == Some(true)
 }
 
+/// Whether a field is given (present and not `null`), whatever its value.
+pub fn is_set(value: &Value, key: &str) -> bool {
+    value.get(key).is_some_and(|v| !v.is_null())
+}
+
 fn index_at(value: &Value, key: &str) -> Result<usize, String> {
     value
         .get(key)

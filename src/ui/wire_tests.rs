@@ -6,8 +6,7 @@ use crate::protocol::widgets::{Badge, Card, ListView, ListViewItem, Markdown, Ro
 use crate::protocol::{
     Annotation, AssistantMessageContent, AssistantMessageItem, CustomTask, FileSource,
     GeneratedImage, GeneratedImageItem, Source, StatusIndicator, Task, ThreadItem,
-    ThreadItemUpdate, WidgetComponent, WidgetItem, WidgetRoot, Workflow, WorkflowItem,
-    WorkflowKind,
+    ThreadItemUpdate, WidgetComponent, WidgetItem, Workflow, WorkflowItem, WorkflowKind,
 };
 use serde_json::json;
 
@@ -102,17 +101,6 @@ fn an_answer_streams_as_on_the_server() {
     assert_eq!(applied, 6);
 }
 
-fn widget_item(widget: WidgetRoot) -> ThreadItem {
-    WidgetItem {
-        id: "msg_w".into(),
-        thread_id: "thr_1".into(),
-        created_at: at(),
-        widget,
-        copy_text: None,
-    }
-    .into()
-}
-
 #[test]
 fn widget_updates_find_components_as_on_the_server() {
     use ThreadItemUpdate as U;
@@ -159,7 +147,7 @@ fn widget_updates_find_components_as_on_the_server() {
         )
     };
     let applied = same_as_the_server(
-        widget_item(card.into()),
+        WidgetItem::sample(card.into()),
         &[
             delta("analysis"),
             delta("stake"),
@@ -221,7 +209,7 @@ fn a_list_views_rows_are_replaced_only_by_rows() {
         .into(),
     );
     let applied = same_as_the_server(
-        widget_item(list.into()),
+        WidgetItem::sample(list.into()),
         &[
             U::WidgetComponentUpdated {
                 component_id: "g1".into(),
